@@ -1,0 +1,25 @@
+"""rnnlib: the NumPy library of the course "Recurrent Neural Networks, executable".
+
+Contract (every chapter and test depends on it)
+-----------------------------------------------
+* Arrays are time-major: inputs ``(T, B, D)``, outputs ``(T, B, H)``.
+  T = time steps, B = batch size, D = input size, H = hidden size.
+* Column-vector maths in the course's notation,
+  ``h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)``, ``y_t = W_hy h_t + b_y``,
+  so ``W_xh`` has shape ``(H, D)`` and code computes ``x @ W_xh.T``.
+* Every layer has ``params`` and ``grads``: dicts with the same keys and shapes.
+  Parameters are updated in place (optimizers never rebind the arrays).
+* Recurrent layers: ``forward(x, state=None) -> (outputs, final_state)`` and
+  ``backward(d_outputs, d_final_state=None) -> (dx, d_initial_state)``;
+  ``backward`` overwrites ``grads`` with the gradients of the last ``forward``.
+* Constructors take ``(input_size, hidden_size, *, rng=None, dtype=np.float64)``;
+  ``rng`` is a ``numpy.random.Generator`` or an int seed; float32 and float64 both work.
+* Bad input raises ``ValueError``/``TypeError`` naming the argument, what was
+  expected and what was given.
+"""
+
+# --- layers, initialisers and gradient checks ---
+
+# --- losses, optimisers, clipping, BPTT and training ---
+
+# --- synthetic data, text and figures ---
