@@ -1,0 +1,75 @@
+# Recurrent Neural Networks, executable: build, test and run the course.
+#   make book     build the website into _build/html (from the notebooks' stored outputs)
+#   make test     run every test (rnnlib, nbval over every notebook, strict build, hygiene, browser)
+#   make execute  re-execute every notebook in place and store its outputs (NB=chapters/x.ipynb for one)
+#   make serve    serve the built website on http://localhost:8000
+#   make lab      open the notebooks in JupyterLab with the course's kernel
+#   make bench    run the speed benchmarks in benchmarks/
+# Every target sets itself up (.venv from requirements.txt, rnnlib in editable mode) and is safe to rerun.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SETUP  := $(VENV)/.setup-done
+VENDOR := vendor/.vendor-done
+NB     ?= chapters/*.ipynb
+PORT   ?= 8000
+
+# One BLAS thread: bit-identical reruns (two threads changed training results in the 9th digit).
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test unit notebooks build hygiene site execute serve lab bench setup vendor browser clean
+
+setup: $(SETUP)
+$(SETUP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+# Local copies of MathJax and the ipywidgets embed scripts (pinned, from the npm registry).
+vendor: $(VENDOR)
+$(VENDOR): tools/vendor.sh
+	bash tools/vendor.sh vendor
+	touch $@
+
+book: setup vendor
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: setup vendor browser
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests \
+	  --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
+	$(MAKE) book
+	$(BIN)/python -m pytest -p no:cacheprovider tests/site
+
+execute: setup
+	for nb in $(NB); do \
+	  echo "executing $$nb"; \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; \
+	done
+
+serve:
+	@test -d _build/html || $(MAKE) book
+	$(BIN)/python -m http.server --directory _build/html $(PORT)
+
+lab: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt
+	$(BIN)/jupyter lab chapters
+
+bench: setup
+	$(BIN)/python benchmarks/bench_lstm.py
+	$(BIN)/python benchmarks/bench_charrnn.py
+
+# Headless Chromium for the browser check (Debian's package).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,135 @@
+"""Notebook hygiene: what nbval alone does not check.
+
+Each notebook in chapters/ must have been executed in one clean top-to-bottom run, store no
+error unless the cell is tagged ``raises-exception`` (and then store exactly that error), hide no
+cell from nbval without a comment giving the reason, use the ``python3`` kernel, print no
+absolute paths or user names, and be listed in ``_toc.yml`` (whose entries must all exist).
+"""
+import getpass
+import json
+import pathlib
+import re
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+NOTEBOOKS = sorted(p for p in CHAPTERS.glob("*.ipynb"))
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
+# Absolute paths of this machine or any other (POSIX home/work/tmp folders, Windows drives).
+PATH_PATTERN = re.compile(r"(/(home|root|work|tmp|Users|usr|opt|var)/[\w.-]+|[A-Za-z]:\\\\)")
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    """(index, cell) for every code cell with source."""
+    return [(i, c) for i, c in enumerate(nb["cells"])
+            if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def output_text(output):
+    """All text a reader could see in one output, including tracebacks."""
+    parts = []
+    if "text" in output:
+        parts.append("".join(output["text"]))
+    for key, value in output.get("data", {}).items():
+        if key.startswith("text/") or key.endswith("json"):
+            parts.append(value if isinstance(value, str) else json.dumps(value))
+    parts.extend(output.get("traceback", []))
+    parts.append(output.get("evalue", ""))
+    return "\n".join(parts)
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return files
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebook found in chapters/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executed_once_top_to_bottom(path):
+    counts = [c.get("execution_count") for _, c in code_cells(load(path))]
+    assert None not in counts, f"{path.name}: some code cells were never executed: {counts}"
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..{len(counts)}: "
+        "outputs are not from one clean top-to-bottom run (use `make execute`)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_unexpected_errors(path):
+    for i, cell in code_cells(load(path)):
+        tags = cell.get("metadata", {}).get("tags", [])
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        if "raises-exception" in tags:
+            assert errors, (f"{path.name} cell {i} is tagged raises-exception but stores no error: "
+                            "the tag would let nbval pass a cell that no longer raises")
+        else:
+            assert not errors, (f"{path.name} cell {i} stores an error output "
+                                f"({errors[0].get('ename')}: {errors[0].get('evalue')})")
+        for o in cell.get("outputs", []):
+            if o["output_type"] == "stream" and o.get("name") == "stderr":
+                text = "".join(o["text"])
+                assert "Traceback" not in text and "Error" not in text, (
+                    f"{path.name} cell {i} prints an error on stderr: {text[:200]}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_hidden_cells_give_a_reason(path):
+    for i, cell in code_cells(load(path)):
+        src = "".join(cell["source"])
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & IGNORE_TAGS or any(m in src for m in IGNORE_MARKERS):
+            comments = [line for line in src.splitlines() if line.strip().startswith("#")]
+            reasons = [c for c in comments if "nbval" in c.lower() and len(c.split()) >= 5]
+            assert reasons, (f"{path.name} cell {i} is hidden from nbval without a comment "
+                             "saying why (expected a line like '# nbval-ignore-output: <reason>')")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernelspec_is_python3(path):
+    spec = load(path).get("metadata", {}).get("kernelspec", {})
+    assert spec.get("name") == "python3", f"{path.name}: kernelspec {spec!r}, expected name 'python3'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_paths_or_user_names_in_outputs(path):
+    user = getpass.getuser()
+    for i, cell in code_cells(load(path)):
+        for o in cell.get("outputs", []):
+            text = output_text(o)
+            match = PATH_PATTERN.search(text)
+            assert not match, f"{path.name} cell {i}: output shows an absolute path {match.group(0)!r}"
+            if user not in ("root", ""):
+                assert user not in text, f"{path.name} cell {i}: output shows the user name {user!r}"
+
+
+def test_every_notebook_is_in_the_toc_and_every_entry_exists():
+    entries = toc_files()
+    listed = {e for e in entries}
+    for path in NOTEBOOKS:
+        rel = path.relative_to(ROOT).with_suffix("").as_posix()
+        assert rel in listed, f"{rel}.ipynb is not in _toc.yml"
+    for entry in entries:
+        candidates = [ROOT / f"{entry}{ext}" for ext in (".md", ".ipynb")]
+        assert any(c.exists() for c in candidates), f"_toc.yml entry {entry!r} has no .md or .ipynb file"
