@@ -21,5 +21,9 @@ Contract (every chapter and test depends on it)
 # --- layers, initialisers and gradient checks ---
 
 # --- losses, optimisers, clipping, BPTT and training ---
+from . import losses, optim, clip
+from .losses import softmax, log_softmax, softmax_cross_entropy, mse, sequence_error
+from .optim import SGD, Momentum, Adagrad, RMSProp, Adam
+from .clip import global_norm, clip_grad_norm, clip_grad_value
 
 # --- synthetic data, text and figures ---
