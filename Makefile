@@ -41,7 +41,7 @@ book: setup vendor
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: setup vendor browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests \
+	$(BIN)/python -m pytest -n 2 --dist loadfile --ignore=tests/site tests \
 	  --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
 	$(MAKE) book
 	$(BIN)/python -m pytest -p no:cacheprovider tests/site

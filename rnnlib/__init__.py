@@ -19,6 +19,11 @@ Contract (every chapter and test depends on it)
 """
 
 # --- layers, initialisers and gradient checks ---
+from . import init
+from .activations import sigmoid
+from .rnn import RNN
+from .linear import Linear
+from .gradcheck import gradcheck, gradcheck_report, numerical_gradient, rel_error
 
 # --- losses, optimisers, clipping, BPTT and training ---
 from . import losses, optim, clip
