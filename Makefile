@@ -42,7 +42,7 @@ book: setup vendor
 
 test: setup vendor browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile --ignore=tests/site tests \
-	  --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg chapters
+	  --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/sanitize.cfg chapters
 	$(MAKE) book
 	$(BIN)/python -m pytest -p no:cacheprovider tests/site
 
