@@ -22,6 +22,9 @@ Contract (every chapter and test depends on it)
 from . import init
 from .activations import sigmoid
 from .rnn import RNN
+from .lstm import LSTM
+from .gru import GRU
+from .bidirectional import Bidirectional
 from .linear import Linear
 from .gradcheck import gradcheck, gradcheck_report, numerical_gradient, rel_error
 

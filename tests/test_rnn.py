@@ -80,8 +80,8 @@ def test_gradcheck(nonlinearity, T, B, D, H):
     layer = RNN(D, H, nonlinearity=nonlinearity, rng=rng)
     layer.params["b_h"][:] = 0.1 * rng.standard_normal(H)
     x = rng.standard_normal((T, B, D))
-    assert gradcheck(layer, x, rng.standard_normal((B, H))) < 1e-7
-    assert gradcheck(layer, x) < 1e-7                       # state=None: zero initial state
+    assert gradcheck(layer, x, rng.standard_normal((B, H))) < 1e-8
+    assert gradcheck(layer, x) < 1e-8                       # state=None: zero initial state
 
 
 def test_gradcheck_report_names_every_array():
@@ -107,7 +107,7 @@ def test_many_to_one_d_outputs_none():
     def loss():
         return np.sum(dhT * layer.forward(x)[1])
     num = rnnlib.numerical_gradient(loss, layer.params["W_hh"])
-    assert rnnlib.rel_error(g1["W_hh"], num) < 1e-7
+    assert rnnlib.rel_error(g1["W_hh"], num) < 1e-8
 
 
 def test_backward_overwrites_grads_and_params_keep_identity():
