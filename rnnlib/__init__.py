@@ -33,5 +33,11 @@ from . import losses, optim, clip
 from .losses import softmax, log_softmax, softmax_cross_entropy, mse, sequence_error
 from .optim import SGD, Momentum, Adagrad, RMSProp, Adam
 from .clip import global_norm, clip_grad_norm, clip_grad_value
+from . import bptt, train
+from .jordan import JordanRNN
+from .stacked import Stacked
+from .model import SequenceModel, generate
+from .bptt import full_bptt, truncated_bptt
+from .train import fit, History
 
 # --- synthetic data, text and figures ---

@@ -106,17 +106,19 @@ def _check_targets(targets, shape, K, m):
 
 
 def _ce_terms(logits, targets, mask):
-    """Per-step errors ``E^(t) = -log softmax(z^(t))[d^(t)]`` (shape of targets) and the probabilities."""
+    """Per-step errors ``E^(t) = -log softmax(z^(t))[d^(t)]``, flattened to (N,), and helpers."""
     _check_logits(logits, "logits")
     K = logits.shape[-1]
     m = _check_mask(mask, logits.shape[:-1])
     _check_targets(targets, logits.shape[:-1], K, m)
-    idx = targets if m is None else np.where(m, targets, 0)  # padded targets may be anything
-    logp = log_softmax(logits)
-    terms = -np.take_along_axis(logp, idx[..., None], axis=-1)[..., 0]
+    idx = targets if m is None else np.where(m, targets, 0)   # padded targets may be anything
+    idx = idx.reshape(-1)
+    rows = np.arange(idx.size)
+    logp = log_softmax(logits.reshape(-1, K))                 # (N, K), N = T*B or B
+    terms = -logp[rows, idx]
     if m is not None:
-        terms = np.where(m, terms, 0.0).astype(logits.dtype, copy=False)
-    return terms, logp, idx, m
+        terms *= m.reshape(-1)
+    return terms, logp, rows, idx, m
 
 
 def softmax_cross_entropy(logits, targets, mask=None, reduction="mean"):
@@ -138,18 +140,17 @@ def softmax_cross_entropy(logits, targets, mask=None, reduction="mean"):
         (``/ N`` only for "mean").
     """
     _check_reduction(reduction)
-    terms, logp, idx, m = _ce_terms(logits, targets, mask)
+    terms, logp, rows, idx, m = _ce_terms(logits, targets, mask)
     n = terms.size if m is None else int(m.sum())
     scale = 1.0 / n if reduction == "mean" else 1.0
     loss = float(terms.sum(dtype=np.float64) * scale)
-    dlogits = np.exp(logp)
-    np.put_along_axis(dlogits, idx[..., None],
-                      np.take_along_axis(dlogits, idx[..., None], axis=-1) - 1, axis=-1)
+    dlogits = np.exp(logp, out=logp)                           # p^(t)
+    dlogits[rows, idx] -= 1                                    # p^(t) - onehot(d^(t))
     if m is not None:
-        dlogits *= m[..., None]
+        dlogits *= m.reshape(-1, 1)
     if scale != 1.0:
         dlogits *= logits.dtype.type(scale)
-    return loss, dlogits
+    return loss, dlogits.reshape(logits.shape)
 
 
 def _mse_check(y, d, mask):
@@ -207,7 +208,7 @@ def sequence_error(y, d, mask=None, loss="cross_entropy"):
     equals the loss with ``reduction="sum"``.  Returned as float64.
     """
     if loss == "cross_entropy":
-        terms = _ce_terms(y, d, mask)[0].astype(np.float64)
+        terms = _ce_terms(y, d, mask)[0].astype(np.float64).reshape(y.shape[:-1])
     elif loss == "mse":
         d, m = _mse_check(y, d, mask)
         terms = np.square(y.astype(np.float64) - d).sum(axis=-1)

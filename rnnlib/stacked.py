@@ -1,0 +1,106 @@
+"""Deep (stacked) recurrent networks (Graves 2013; chapter label ``rnn-deep``).
+
+Layer l reads the output sequence of layer l - 1::
+
+    h^(0)_t = x_t,      h^(l)_t = f^(l)(h^(l)_{t-1}, h^(l-1)_t),   l = 1..L
+
+and the stack's outputs are the top layer's ``h^(L)_1..h^(L)_T``.  Backward runs
+the layers in reverse: the ``dx`` of layer l is the ``d_outputs`` of layer l - 1.
+"""
+import numpy as np
+
+__all__ = ["Stacked", "output_size"]
+
+
+def output_size(layer):
+    """Size of the last axis of ``layer``'s outputs, or None if it cannot tell.
+
+    ``output_size`` attribute (JordanRNN, Stacked, SequenceModel), else
+    ``fwd``/``bwd`` (Bidirectional: the two sizes added), else ``hidden_size``.
+    """
+    if getattr(layer, "output_size", None) is not None:
+        return layer.output_size
+    if hasattr(layer, "fwd") and hasattr(layer, "bwd"):
+        a, b = output_size(layer.fwd), output_size(layer.bwd)
+        return None if a is None or b is None else a + b
+    return getattr(layer, "hidden_size", None)
+
+
+class Stacked:
+    """A stack of recurrent layers, each layer's outputs feeding the next layer's inputs.
+
+    ``Stacked([RNN(D, H1), LSTM(H1, H2)])``.  ``params``/``grads`` are flat dicts
+    ``"0.W_xh", "0.W_hh", ..., "1.W_xh", ...`` holding the layers' own arrays (a fresh
+    dict on each access, so it always shows the layers' current ``grads``).
+
+    ``forward(x (T, B, D), state=None) -> (outputs of the top layer, [final state of each layer])``;
+    ``state`` is a list with one initial state per layer (an entry may be None = zeros).
+    ``backward(d_outputs, d_final_state=None) -> (dx, [d initial state of each layer])``;
+    ``d_final_state`` is None or a list with one entry per layer (an entry may be None).
+    """
+
+    def __init__(self, layers):
+        if not isinstance(layers, (list, tuple)) or len(layers) == 0:
+            raise ValueError(f"layers: expected a non-empty list of recurrent layers, got {layers!r}")
+        for i, layer in enumerate(layers):
+            for attr in ("params", "grads", "forward", "backward"):
+                if not hasattr(layer, attr):
+                    raise TypeError(f"layers[{i}]: expected a recurrent layer with params, grads, "
+                                    f"forward and backward, got {type(layer).__name__} "
+                                    f"without {attr!r}")
+        for i in range(1, len(layers)):
+            out, inp = output_size(layers[i - 1]), getattr(layers[i], "input_size", None)
+            if out is not None and inp is not None and out != inp:
+                raise ValueError(f"layers[{i}]: expected input_size {out} (the output size of "
+                                 f"layers[{i - 1}]), got {inp}")
+        dtypes = {np.dtype(layer.dtype) for layer in layers if hasattr(layer, "dtype")}
+        if len(dtypes) > 1:
+            raise TypeError(f"layers: expected one dtype for all layers, got {sorted(map(str, dtypes))}")
+        self.layers = list(layers)
+        self.dtype = dtypes.pop() if dtypes else None
+        self.input_size = getattr(layers[0], "input_size", None)
+        self.output_size = output_size(layers[-1])
+        self.hidden_size = self.output_size
+
+    def __repr__(self):
+        return "Stacked([" + ", ".join(repr(layer) for layer in self.layers) + "])"
+
+    def __len__(self):
+        return len(self.layers)
+
+    @property
+    def params(self):
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
+
+    @property
+    def grads(self):
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
+
+    def _per_layer(self, value, name):
+        if value is None:
+            return [None] * len(self.layers)
+        if not isinstance(value, (list, tuple)) or len(value) != len(self.layers):
+            given = f"{type(value).__name__} of length {len(value)}" \
+                if isinstance(value, (list, tuple)) else type(value).__name__
+            raise ValueError(f"{name}: expected None or a list of {len(self.layers)} per-layer "
+                             f"states, got {given}")
+        return list(value)
+
+    def forward(self, x, state=None):
+        """``h^(l) = layer_l(h^(l-1))`` for l = 1..L; return ``(h^(L), [final states])``."""
+        states = self._per_layer(state, "state")
+        finals = []
+        h = x
+        for layer, s in zip(self.layers, states):
+            h, final = layer.forward(h) if s is None else layer.forward(h, s)
+            finals.append(final)
+        return h, finals
+
+    def backward(self, d_outputs, d_final_state=None):
+        """Backward from the top layer down; return ``(dx, [d initial state of each layer])``."""
+        d_finals = self._per_layer(d_final_state, "d_final_state")
+        d_states = [None] * len(self.layers)
+        d = d_outputs
+        for i in reversed(range(len(self.layers))):
+            d, d_states[i] = self.layers[i].backward(d, d_finals[i])
+        return d, d_states

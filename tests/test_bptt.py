@@ -1,0 +1,157 @@
+"""Tests for rnnlib.bptt: k >= T is full BPTT exactly, k < T differs, state carried and detached."""
+import functools
+
+import numpy as np
+import pytest
+
+import rnnlib
+from rnnlib import RNN
+from rnnlib.bptt import full_bptt, truncated_bptt
+from rnnlib.gradcheck import numerical_gradient, rel_error
+from rnnlib.losses import mse, softmax_cross_entropy
+from rnnlib.model import SequenceModel
+
+T, B, D, H, K = 9, 3, 2, 4, 3
+
+
+class Spy:
+    """Wraps a model and records the chunks it sees and the outputs it gives."""
+
+    def __init__(self, model):
+        self.model, self.outputs, self.states_in = model, [], []
+        self.params = model.params
+
+    @property
+    def grads(self):
+        return self.model.grads
+
+    def forward(self, x, state=None):
+        self.states_in.append(state)
+        y, s = self.model.forward(x, state)
+        self.outputs.append(y.copy())
+        return y, s
+
+    def backward(self, dy, d_final_state=None):
+        assert d_final_state is None  # the carried state is detached
+        return self.model.backward(dy, d_final_state)
+
+
+def _setup(seed=0, layer="RNN"):
+    rng = np.random.default_rng(seed)
+    cls = getattr(rnnlib, layer)
+    m = SequenceModel(cls(D, H, rng=1), K, rng=2)
+    x = rng.normal(size=(T, B, D))
+    d = rng.integers(0, K, size=(T, B))
+    s0 = rng.normal(size=(B, H))
+    return m, x, d, s0
+
+
+def _grads(m):
+    return {k: v.copy() for k, v in m.grads.items()}
+
+
+@pytest.mark.parametrize("k", [T, T + 5])
+def test_k_at_least_T_is_exactly_full_bptt(k):
+    m, x, d, s0 = _setup()
+    y, fin = m.forward(x, s0)
+    loss_ref, dy = softmax_cross_entropy(y, d)
+    m.backward(dy)
+    ref = _grads(m)
+    loss, fin2 = truncated_bptt(m, x, d, softmax_cross_entropy, k, state=s0)
+    assert loss == loss_ref and np.array_equal(fin, fin2)
+    assert all(np.array_equal(ref[n], g) for n, g in m.grads.items())
+    loss3, _ = full_bptt(m, x, d, softmax_cross_entropy, state=s0)
+    assert loss3 == loss_ref and all(np.array_equal(ref[n], g) for n, g in m.grads.items())
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_k_below_T_same_forward_and_loss_different_grads(k):
+    m, x, d, s0 = _setup()
+    loss_full, fin_full = full_bptt(m, x, d, softmax_cross_entropy, state=s0)
+    y_full, _ = m.forward(x, s0)
+    full = _grads(m)
+    spy = Spy(m)
+    loss, fin = truncated_bptt(spy, x, d, softmax_cross_entropy, k, state=s0)
+    assert len(spy.outputs) == -(-T // k)
+    # the state is carried: the chunks' outputs are the full forward's outputs
+    assert np.allclose(np.concatenate(spy.outputs), y_full, rtol=0, atol=1e-13)
+    assert np.allclose(fin, fin_full, rtol=0, atol=1e-13)
+    assert loss == pytest.approx(loss_full, rel=1e-12)  # the same loss, weighted by chunk size
+    # ... but the gradient is truncated
+    assert max(rel_error(full[n], g) for n, g in m.grads.items()) > 1e-3
+    # the head is not recurrent: its gradient is unaffected by truncation
+    assert np.allclose(m.grads["head.W"], full["head.W"], atol=1e-12)
+
+
+@pytest.mark.parametrize("layer,reduction", [("RNN", "mean"), ("RNN", "sum"), ("LSTM", "mean"),
+                                             ("GRU", "sum")])
+def test_truncated_gradient_is_gradient_of_detached_objective(layer, reduction):
+    """grads = d/dtheta sum_c w_c L_c(theta; s_c), with the carried states s_c held fixed."""
+    if not hasattr(rnnlib, layer):
+        pytest.skip(f"rnnlib.{layer} not available yet")
+    m, x, d, _ = _setup(1, layer)
+    k = 4
+    mask = np.ones((T, B), bool)
+    mask[6:, 0] = False
+    mask[3:, 2] = False
+    loss_fn = functools.partial(softmax_cross_entropy, reduction=reduction)
+    spy = Spy(m)
+    loss, _ = truncated_bptt(spy, x, d, loss_fn, k, mask=mask, reduction=reduction)
+    grads = _grads(m)
+    carried = list(spy.states_in)  # state entering each chunk (None for the first)
+    N = mask.sum()
+
+    def detached():
+        total = 0.0
+        for c, s in enumerate(range(0, T, k)):
+            st = carried[c]
+            y, _ = m.forward(x[s:s + k]) if st is None else m.forward(x[s:s + k], st)
+            l_c, _ = softmax_cross_entropy(y, d[s:s + k], mask=mask[s:s + k], reduction="sum")
+            total += l_c
+        return total / N if reduction == "mean" else total
+
+    assert detached() == pytest.approx(loss, rel=1e-12)
+    for name, p in m.params.items():
+        num = numerical_gradient(detached, p, 1e-6)
+        assert rel_error(grads[name], num) < 1e-6, name
+
+
+def test_fully_masked_chunk_is_skipped_but_state_carried():
+    m, x, d, _ = _setup(2)
+    mask = np.zeros((T, B), bool)
+    mask[:3] = True  # only the first chunk of 3 has targets
+    spy = Spy(m)
+    loss, fin = truncated_bptt(spy, x, d, softmax_cross_entropy, 3, mask=mask)
+    y_full, fin_full = m.forward(x)
+    assert np.allclose(fin, fin_full)
+    assert loss == pytest.approx(softmax_cross_entropy(y_full, d, mask=mask)[0])
+    with pytest.raises(ValueError, match=r"mask: expected at least one unmasked"):
+        truncated_bptt(m, x, d, softmax_cross_entropy, 3, mask=np.zeros((T, B), bool))
+
+
+def test_mse_targets_and_bare_layer():
+    rng = np.random.default_rng(3)
+    layer = RNN(D, H, rng=1)
+    x = rng.normal(size=(T, B, D))
+    d = rng.normal(size=(T, B, H))
+    loss_full, _ = full_bptt(layer, x, d, mse)
+    loss, _ = truncated_bptt(layer, x, d, mse, 2)
+    assert loss == pytest.approx(loss_full, rel=1e-12)
+
+
+def test_errors():
+    m, x, d, _ = _setup()
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match=rf"k: expected a positive int, got {bad}"):
+            truncated_bptt(m, x, d, softmax_cross_entropy, bad)
+    with pytest.raises(ValueError, match=r"k: expected a positive int, got 2.5"):
+        truncated_bptt(m, x, d, softmax_cross_entropy, 2.5)
+    with pytest.raises(ValueError, match=r"targets: expected .* T = 9, got \(8, 3\)"):
+        truncated_bptt(m, x, d[:8], softmax_cross_entropy, 2)
+    with pytest.raises(ValueError, match=r"mask: expected shape \(9, 3\) \(T, B\), got \(9,\)"):
+        truncated_bptt(m, x, d, softmax_cross_entropy, 2, mask=np.ones(T, bool))
+    with pytest.raises(ValueError, match=r"reduction: expected 'mean' or 'sum'"):
+        truncated_bptt(m, x, d, softmax_cross_entropy, 2, reduction="none")
+    m1 = SequenceModel(RNN(D, H, rng=1), K, head="many-to-one", rng=2)
+    with pytest.raises(ValueError, match=r"model: expected per-step outputs"):
+        truncated_bptt(m1, x, d, softmax_cross_entropy, 2)
