@@ -41,10 +41,12 @@ from .bptt import full_bptt, truncated_bptt
 from .train import fit, History
 
 # --- synthetic data, text and figures ---
-from . import tasks, text
+from . import tasks, text, viz
 from .tasks import (one_hot, adding_problem, adding_baseline_mse, ADDING_BASELINE_MSE,
                     copy_task, copy_task_baseline, REBER_SYMBOLS, reber_strings, is_reber,
                     encode_reber, embedded_reber, reber_correct, ReberBatch, future_tagging,
                     noisy_sine, variable_length_classification, recall_first, parity,
                     running_count)
 from .text import corpus, CharVocab, char_batch, char_stream, split_text, bits_per_char
+from .viz import (draw_rnn, draw_bptt, plot_gradient_norms, gradient_heatmap,
+                  plot_hidden_states)

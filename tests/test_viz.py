@@ -1,0 +1,256 @@
+"""Tests of rnnlib.viz: every figure is built, labelled as documented and deterministic."""
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import LogNorm, to_hex  # noqa: E402
+
+from rnnlib import viz  # noqa: E402
+from rnnlib.viz import (draw_bptt, draw_rnn, gradient_heatmap, plot_gradient_norms,  # noqa: E402
+                        plot_hidden_states)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures(monkeypatch):
+    def no_show(*args, **kwargs):
+        raise AssertionError("viz must never call plt.show()")
+    monkeypatch.setattr(plt, "show", no_show)
+    yield
+    plt.close("all")
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def gids(ax, prefix):
+    return [p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith(prefix)]
+
+
+def pixels(fig):
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+# ----------------------------------------------------------------------------- draw_rnn
+
+@pytest.mark.parametrize("T", [1, 3, 6])
+def test_unfolded_rnn_shares_the_same_matrices_at_every_step(T):
+    fig, ax = draw_rnn("unfolded", T=T)
+    assert isinstance(fig, matplotlib.figure.Figure) and ax.figure is fig
+    t = texts(ax)
+    assert t.count(r"$W_{xh}$") == T and t.count(r"$W_{hh}$") == T
+    assert t.count(r"$W_{hy}$") == T
+    for s in range(1, T + 1):
+        assert f"$x_{{{s}}}$" in t and f"$h_{{{s}}}$" in t and f"$y_{{{s}}}$" in t
+    assert "$h_{0}$" in t
+    assert sorted(gids(ax, "W_hh:")) == sorted(f"W_hh:{s}" for s in range(1, T + 1))
+    assert not ax.axison
+
+
+def test_folded_rnn_has_a_self_loop_with_a_delay():
+    fig, ax = draw_rnn("folded")
+    t = texts(ax)
+    assert set(t) >= {r"$x_t$", r"$h_t$", r"$y_t$", r"$W_{xh}$", r"$W_{hh}$", r"$W_{hy}$"}
+    assert t.count(r"$W_{hh}$") == 1
+    loop = [p for p in ax.patches if p.get_gid() == "W_hh:folded"][0]
+    verts = loop._path_original.vertices                    # (matplotlib is pinned)
+    np.testing.assert_allclose(verts[0, 0], verts[-1, 0])   # leaves and re-enters h_t
+    assert gids(ax, "delay")
+
+
+def test_both_views_side_by_side():
+    fig, ax = draw_rnn(T=4)
+    t = texts(ax)
+    assert "unfold" in t
+    assert t.count(r"$W_{hh}$") == 5                         # the loop + four copies
+    assert "$h_t$" in t and "$h_{4}$" in t
+    folded_x = [p.get_x() for p in ax.patches if p.get_gid() == "node:h_t"][0]
+    unfolded_x = [p.get_x() for p in ax.patches if p.get_gid() == "node:h_1"][0]
+    assert folded_x < unfolded_x
+
+
+def test_jordan_network_feeds_outputs_back():
+    fig, ax = draw_rnn(kind="jordan", T=3)
+    t = texts(ax)
+    assert r"$W_{hh}$" not in t
+    assert t.count(r"$W_{yh}$") == 4                         # the loop + three copies
+    assert "$y_{0}$" in t
+    arrow = [p for p in ax.patches if p.get_gid() == "W_yh:2"][0]
+    (x0, y0), (x1, y1) = arrow._posA_posB                   # (matplotlib is pinned)
+    assert y0 > y1 and x0 < x1                               # from y_1 down to h_2
+    with pytest.raises(ValueError, match="outputs"):
+        draw_rnn(kind="jordan", outputs="last")
+
+
+def test_outputs_last_and_none():
+    _, ax = draw_rnn("unfolded", T=5, outputs="last")
+    assert texts(ax).count(r"$W_{hy}$") == 1 and "$y_{5}$" in texts(ax)
+    _, ax = draw_rnn("unfolded", T=5, outputs="none")
+    assert r"$W_{hy}$" not in texts(ax)
+
+
+def test_highlight_weights_and_steps():
+    _, ax = draw_rnn("unfolded", T=3, highlight=["W_hh", 2])
+    for p in ax.patches:
+        gid = p.get_gid() or ""
+        if gid.startswith("W_hh:"):
+            assert to_hex(p.get_edgecolor()) == viz._HIGHLIGHT
+        elif gid.startswith("W_xh:"):
+            assert to_hex(p.get_edgecolor()) != viz._HIGHLIGHT
+    assert gids(ax, "step:") == ["step:2"]
+    labels = [t for t in ax.texts if t.get_text() == r"$W_{hh}$"]
+    assert all(to_hex(t.get_color()) == viz._HIGHLIGHT for t in labels)
+    with pytest.raises(ValueError, match="highlight"):
+        draw_rnn(T=3, highlight=4)
+    with pytest.raises(ValueError, match="highlight"):
+        draw_rnn(T=3, highlight="W_zz")
+    with pytest.raises(TypeError, match="highlight"):
+        draw_rnn(T=3, highlight=[1.5])
+
+
+def test_relative_time_labels_and_other_notation():
+    _, ax = draw_rnn("unfolded", T=3, initial=False, time_labels=["t-1", "t", "t+1"],
+                     weight_labels={"W_xh": "$U$", "W_hh": "$W$", "W_hy": "$V$"})
+    t = texts(ax)
+    assert "$h_{t-1}$" in t and "$x_{t+1}$" in t and "$h_{0}$" not in t
+    assert t.count("$W$") == 3 and t.count("$U$") == 3 and r"$W_{hh}$" not in t
+    assert r"$\cdots$" in t
+
+
+def test_draw_rnn_bad_arguments():
+    with pytest.raises(ValueError, match="view"):
+        draw_rnn("sideways")
+    with pytest.raises(ValueError, match="kind"):
+        draw_rnn(kind="hopfield")
+    with pytest.raises(ValueError, match="T"):
+        draw_rnn(T=0)
+    with pytest.raises(ValueError, match="time_labels"):
+        draw_rnn(T=3, time_labels=["a", "b"])
+    with pytest.raises(ValueError, match="weight_labels"):
+        draw_rnn(weight_labels={"U": "$U$"})
+
+
+def test_draw_into_given_axes_and_determinism():
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+    f2, a2 = draw_rnn("folded", ax=axes[0])
+    assert f2 is fig and a2 is axes[0]
+    a, b = draw_rnn(T=3)[0], draw_rnn(T=3)[0]
+    np.testing.assert_array_equal(pixels(a), pixels(b))
+    buf = io.BytesIO()
+    a.savefig(buf, format="png")
+    assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ----------------------------------------------------------------------------- draw_bptt
+
+def test_bptt_gradient_arrows_flow_backward():
+    T = 4
+    _, ax = draw_bptt(T)
+    back = [p for p in ax.patches if (p.get_gid() or "").startswith("grad:h_")]
+    assert len(back) == T
+    for p in back:                                            # right to left
+        (x0, _), (x1, _) = p._posA_posB
+        assert x0 > x1
+    assert len(gids(ax, "grad:E_")) == T                      # a loss term enters every step
+    t = texts(ax)
+    for s in range(1, T + 1):
+        assert rf"$\partial E^{{({s})}}/\partial y_{{{s}}}$" in t
+        assert rf"$\partial L/\partial h_{{{s}}}$" in t
+    assert r"$L = \sum_t E^{(t)}$" in t
+
+
+def test_bptt_single_loss_at_the_end():
+    _, ax = draw_bptt(5, losses="last")
+    assert gids(ax, "grad:E_") == ["grad:E_5->y_5"]
+    assert len(gids(ax, "grad:h_")) == 5
+    assert "$L = E^{(5)}$" in texts(ax)
+
+
+def test_bptt_shading_by_gradient_norm():
+    norms = [1e-4, 1e-3, 1e-2, 1e-1]
+    fig, ax = draw_bptt(4, grad_norms=norms)
+    faces = {p.get_gid(): p.get_facecolor() for p in ax.patches
+             if (p.get_gid() or "").startswith("node:h_")}
+    lum = [0.299 * f[0] + 0.587 * f[1] + 0.114 * f[2] for f in
+           (faces[f"node:h_{s}"] for s in range(1, 5))]
+    assert lum == sorted(lum, reverse=True) and lum[0] > lum[-1]   # larger norm, darker
+    assert len(fig.axes) == 2                                  # the colour bar
+    assert any("0.001" in s for s in texts(ax))
+    with pytest.raises(ValueError, match="grad_norms"):
+        draw_bptt(4, grad_norms=[1.0, 2.0])
+    with pytest.raises(ValueError, match="grad_norms"):
+        draw_bptt(2, grad_norms=[1.0, 0.0])
+    with pytest.raises(ValueError, match="losses"):
+        draw_bptt(2, losses="some")
+
+
+# ----------------------------------------------------------------------------- plots
+
+def test_plot_gradient_norms():
+    d = np.arange(30)
+    norms = np.stack([0.9 ** d, 1.05 ** d])
+    fig, ax = plot_gradient_norms(norms, labels=["rho 0.9", "rho 1.05"])
+    assert len(ax.lines) == 2 and ax.get_yscale() == "log"
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), 1.05 ** d)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["rho 0.9", "rho 1.05"]
+    _, ax = plot_gradient_norms([np.ones(3), np.ones(5)], log=False)
+    assert len(ax.lines) == 2 and ax.get_yscale() == "linear" and ax.get_legend() is None
+    _, ax = plot_gradient_norms(np.ones(4), x=np.arange(4) * 10)
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 10, 20, 30])
+    with pytest.raises(ValueError, match="labels"):
+        plot_gradient_norms(norms, labels=["one"])
+    with pytest.raises(ValueError, match="x"):
+        plot_gradient_norms(np.ones(4), x=np.arange(3))
+    with pytest.raises(TypeError, match="norms"):
+        plot_gradient_norms(np.ones((2, 2, 2)))
+
+
+def test_gradient_heatmap():
+    m = np.array([[1.0, 0.1, 0.01, 0.0], [1.0, 1.1, 1.2, 1.3]])
+    fig, ax = gradient_heatmap(m, row_labels=["0.9", "1.1"], col_labels=[0, 1, 2, 3],
+                               ylabel="spectral radius", annotate=True)
+    im = ax.images[0]
+    assert isinstance(im.norm, LogNorm)
+    arr = im.get_array()
+    assert arr.shape == (2, 4) and arr.mask[0, 3] and not arr.mask[1].any()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0.9", "1.1"]
+    assert len(ax.texts) == 8 and ax.texts[1].get_text() == "1.0e-01"
+    assert ax.get_ylabel() == "spectral radius" and len(fig.axes) == 2
+    _, ax = gradient_heatmap(m, log=False, colorbar=False)
+    assert not isinstance(ax.images[0].norm, LogNorm)
+    with pytest.raises(ValueError, match="matrix"):
+        gradient_heatmap(np.ones(3))
+    with pytest.raises(ValueError, match="row_labels"):
+        gradient_heatmap(m, row_labels=["a"])
+
+
+def test_plot_hidden_states():
+    h = np.tanh(np.random.default_rng(0).standard_normal((12, 3, 5)))
+    fig, ax = plot_hidden_states(h, batch_index=2, tokens=list("ab c\nefghijk"))
+    np.testing.assert_array_equal(ax.images[0].get_array(), h[:, 2, :].T)  # units x time
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[2] == "\u2423" and ticks[4] == "\u21b5" and ticks[0] == "a"
+    assert ax.images[0].get_clim() == (-1.0, 1.0)
+    _, ax = plot_hidden_states(h[:, 0, :])
+    np.testing.assert_array_equal(ax.images[0].get_array(), h[:, 0, :].T)
+    with pytest.raises(ValueError, match="h"):
+        plot_hidden_states(np.ones(4))
+    with pytest.raises(ValueError, match="batch_index"):
+        plot_hidden_states(h, batch_index=3)
+    with pytest.raises(ValueError, match="tokens"):
+        plot_hidden_states(h, tokens="abc")
+
+
+def test_import_rnnlib_does_not_load_pyplot():
+    import subprocess
+    import sys
+    code = "import sys, rnnlib; print('matplotlib.pyplot' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
