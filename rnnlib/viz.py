@@ -9,6 +9,7 @@ deterministic, never calls ``plt.show()`` and returns ``(fig, ax)``.  Pass
 * :func:`plot_gradient_norms`  -- gradient norm against distance in time (log scale).
 * :func:`gradient_heatmap`     -- a matrix of norms, e.g. spectral radius x distance in time.
 * :func:`plot_hidden_states`   -- heatmap of the hidden state ``h_t`` over time.
+* :func:`animation_html`       -- precomputed frames as a deterministic HTML player (static pages).
 
 Artists of the graphs carry a ``gid`` so that tests (and curious students) can
 find them: nodes ``"node:h_3"``, weight arrows ``"W_hh:3"`` (the copy that feeds
@@ -20,7 +21,7 @@ import types
 import numpy as np
 
 __all__ = ["draw_rnn", "draw_bptt", "plot_gradient_norms", "gradient_heatmap",
-           "plot_hidden_states"]
+           "plot_hidden_states", "animation_html"]
 
 # Colour-blind-safe palette (ColorBrewer PuOr/RdBu/PRGn families).
 _FILL = {"x": "#d9f0d3", "h": "#d1e5f0", "y": "#fee0b6", "E": "#f4cccc"}
@@ -618,3 +619,43 @@ def plot_hidden_states(h, *, batch_index=None, tokens=None, cmap="RdBu_r", vmin=
     if title:
         ax.set_title(title)
     return fig, ax
+
+
+# ----------------------------------------------------------------------------- animations
+
+def animation_html(fig, update, frames, *, name, interval=800, dpi=72, default_mode="once"):
+    """Render ``update(frame)`` for each of ``frames`` into a self-contained HTML player.
+
+    For static pages (no Python kernel): the frames are drawn now, embedded as PNG
+    images, and played back by matplotlib's JavaScript player (play buttons and a
+    slider).  ``update(frame)`` redraws ``fig`` for one frame.  ``name`` (letters,
+    digits, underscores) becomes the id of the player's HTML elements, replacing the
+    random id matplotlib would use, so the same figure gives the same HTML on every
+    run.  ``interval`` is ms per frame, ``dpi`` the frame resolution.  The figure is
+    closed afterwards (it is not shown a second time).  Returns the HTML as a str.
+    """
+    import re
+
+    from matplotlib.animation import FuncAnimation
+
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"name: expected letters, digits and underscores (an identifier), "
+                         f"got {name!r}")
+    frames = list(frames)
+    if not frames:
+        raise ValueError("frames: expected at least one frame, got none")
+    if default_mode not in ("once", "loop", "reflect"):
+        raise ValueError(f"default_mode: expected 'once', 'loop' or 'reflect', "
+                         f"got {default_mode!r}")
+    plt = _mpl().plt
+    try:
+        with _mpl().matplotlib.rc_context({"savefig.dpi": dpi}):
+            anim = FuncAnimation(fig, update, frames=frames, interval=interval, repeat=False)
+            html = anim.to_jshtml(default_mode=default_mode)
+    finally:
+        plt.close(fig)
+    ids = set(re.findall(r"_anim_img([0-9a-f]{32})", html))
+    if len(ids) != 1:
+        raise RuntimeError(f"animation_html: expected one player id in matplotlib's HTML, "
+                           f"found {len(ids)}")
+    return html.replace(ids.pop(), name)

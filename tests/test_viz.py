@@ -254,3 +254,28 @@ def test_import_rnnlib_does_not_load_pyplot():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def test_animation_html_is_deterministic_and_named():
+    import matplotlib.pyplot as plt
+
+    def render():
+        fig, ax = plt.subplots(figsize=(2, 1.5))
+
+        def update(k):
+            ax.clear()
+            ax.plot(np.arange(5), np.arange(5) * k)
+
+        return viz.animation_html(fig, update, [0, 1, 2], name="demo_anim", dpi=30)
+
+    a, b = render(), render()
+    assert a == b                                        # no random id: same HTML every run
+    assert "_anim_imgdemo_anim" in a and "anim_slider" in a
+    assert a.count("data:image/png;base64") == 3         # one embedded frame per value
+    assert not plt.get_fignums()                         # the figure was closed
+    for bad in ("has space", "1abc", ""):
+        with pytest.raises(ValueError, match="name"):
+            viz.animation_html(plt.figure(), lambda k: None, [0], name=bad)
+    with pytest.raises(ValueError, match="frames"):
+        viz.animation_html(plt.figure(), lambda k: None, [], name="x")
+    plt.close("all")
