@@ -633,6 +633,10 @@ def animation_html(fig, update, frames, *, name, interval=800, dpi=72, default_m
     random id matplotlib would use, so the same figure gives the same HTML on every
     run.  ``interval`` is ms per frame, ``dpi`` the frame resolution.  The figure is
     closed afterwards (it is not shown a second time).  Returns the HTML as a str.
+
+    The player's buttons use Font Awesome icons, which Jupyter and the course
+    website's theme already provide; matplotlib's ``<link>`` to a copy on a CDN is
+    removed, so the HTML loads nothing from other hosts (the site also works offline).
     """
     import re
 
@@ -654,6 +658,7 @@ def animation_html(fig, update, frames, *, name, interval=800, dpi=72, default_m
             html = anim.to_jshtml(default_mode=default_mode)
     finally:
         plt.close(fig)
+    html = re.sub(r'<link[^>]*font-awesome[^>]*>\s*', "", html)   # no CDN request
     ids = set(re.findall(r"_anim_img([0-9a-f]{32})", html))
     if len(ids) != 1:
         raise RuntimeError(f"animation_html: expected one player id in matplotlib's HTML, "

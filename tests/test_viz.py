@@ -273,6 +273,7 @@ def test_animation_html_is_deterministic_and_named():
     assert "_anim_imgdemo_anim" in a and "anim_slider" in a
     assert a.count("data:image/png;base64") == 3         # one embedded frame per value
     assert not plt.get_fignums()                         # the figure was closed
+    assert "<link" not in a and "https://" not in a      # nothing loaded from other hosts
     for bad in ("has space", "1abc", ""):
         with pytest.raises(ValueError, match="name"):
             viz.animation_html(plt.figure(), lambda k: None, [0], name=bad)
