@@ -43,6 +43,8 @@ class GRU:
 
     Internals: after ``forward``, ``cache["h"]`` ``(T + 1, B, H)`` (``h[0] = h_0``) and
     ``gates``: dict ``r, z, n`` of ``(T, B, H)``; after ``backward``, ``dh_norms`` ``(T,)``.
+    Inside, states are stored as columns ``(H, B)`` as in the maths, so that each
+    gate is a contiguous block (faster elementwise calls); see ``rnnlib.lstm``.
     """
 
     def __init__(self, input_size, hidden_size, *, rng=None, dtype=np.float64,
@@ -71,36 +73,38 @@ class GRU:
         """Gate activations of the last forward: dict ``r, z, n`` of ``(T, B, H)`` arrays."""
         if self.cache is None:
             raise RuntimeError("GRU.gates: no forward pass yet; call forward first")
-        H, RZ = self.hidden_size, self.cache["rz"]
-        return {"r": RZ[..., :H], "z": RZ[..., H:], "n": self.cache["n"]}
+        H, S = self.hidden_size, self.cache["S"].transpose(0, 2, 1)     # (T, B, 4H)
+        return {"r": S[..., :H], "z": S[..., H:2 * H], "n": S[..., 3 * H:]}
 
     def forward(self, x, state=None):
         """Run the GRU over all T steps; return ``(h_1..h_T (T, B, H), h_T (B, H))``."""
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
-        H = self.hidden_size
+        H, dt = self.hidden_size, self.dtype
         p = self.params
-        h = np.empty((T + 1, B, H), dtype=self.dtype)
-        h[0] = 0.0 if state is None else check_array(state, "state", (B, H), self.dtype)
+        # column layout inside (as in the maths): h_t is an (H, B) block, each gate a
+        # contiguous (H, B) block; the API stays time-major (T, B, H)
+        h = np.empty((T + 1, H, B), dtype=dt)
+        h[0] = 0.0 if state is None else check_array(state, "state", (B, H), dt).T
 
-        scale = self._scale
-        WhT = (p["W_hh"] * scale[:, None]).T                  # r, z rows halved: sigma via tanh
-        b_hn = p["b_hh"][2 * H:]
+        scale = self._scale[:, None]                          # r, z rows halved: sigma via tanh
+        Wh = p["W_hh"] * scale
+        b_hn = p["b_hh"][2 * H:, None]
         b = p["b_xh"].copy()
         b[:2 * H] += p["b_hh"][:2 * H]                        # b_hr, b_hz join the input side
-        X = (x.reshape(T * B, D) @ (p["W_xh"] * scale[:, None]).T).reshape(T, B, 3 * H)
-        X += b * scale                                        # inputs of all steps: one GEMM
-        X_rz, X_n = X[..., :2 * H], X[..., 2 * H:]
+        X = np.matmul(p["W_xh"] * scale, x.transpose(0, 2, 1))   # (T, 3H, B), all steps at once
+        X += b[:, None] * scale
+        X_rz, X_n = X[:, :2 * H], X[:, 2 * H:]
 
-        RZ = np.empty((T, B, 2 * H), dtype=self.dtype)        # r, z
-        M = np.empty((T, B, H), dtype=self.dtype)             # m_t = W_hn h_{t-1} + b_hn
-        N = np.empty((T, B, H), dtype=self.dtype)             # n_t
-        hW = np.empty((B, 3 * H), dtype=self.dtype)
-        hW_rz, hW_n = hW[:, :2 * H], hW[:, 2 * H:]
-        tmp = np.empty((B, H), dtype=self.dtype)
-        r, z = RZ[..., :H], RZ[..., H:]
+        # S[t] = [r_t; z_t; m_t; n_t] with m_t = W_hn h_{t-1} + b_hn  (4H, B)
+        S = np.empty((T, 4 * H, B), dtype=dt)
+        RZ, M, N = S[:, :2 * H], S[:, 2 * H:3 * H], S[:, 3 * H:]
+        r, z = S[:, :H], S[:, H:2 * H]
+        hW = np.empty((3 * H, B), dtype=dt)
+        hW_rz, hW_n = hW[:2 * H], hW[2 * H:]
+        tmp = np.empty((H, B), dtype=dt)
         for t in range(T):
-            np.matmul(h[t], WhT, out=hW)                      # W_hh h_{t-1}, all gates
+            np.matmul(Wh, h[t], out=hW)                       # W_hh h_{t-1}, all gates
             np.add(hW_rz, X_rz[t], out=RZ[t])
             np.tanh(RZ[t], out=RZ[t])
             RZ[t] *= 0.5                                      # r, z = 0.5 + 0.5 tanh(a / 2)
@@ -113,8 +117,9 @@ class GRU:
             tmp *= z[t]
             np.add(N[t], tmp, out=h[t + 1])                   # h_t = n_t + z_t (h_{t-1} - n_t)
 
-        self.cache = {"x": x, "h": h, "rz": RZ, "m": M, "n": N}
-        return h[1:], h[T]
+        h_rows = np.ascontiguousarray(h.transpose(0, 2, 1))  # (T + 1, B, H)
+        self.cache = {"x": x, "h": h_rows, "h_col": h, "S": S}
+        return h_rows[1:], h_rows[T]
 
     def backward(self, d_outputs, d_final_state=None):
         """Backpropagation through time; return ``(dx (T, B, D), dh_0 (B, H))``."""
@@ -122,48 +127,50 @@ class GRU:
             raise RuntimeError("GRU.backward: no forward pass to differentiate; "
                                "call forward first")
         cache = self.cache
-        x, h, RZ, M, N = cache["x"], cache["h"], cache["rz"], cache["m"], cache["n"]
+        x, h_rows, h, S = cache["x"], cache["h"], cache["h_col"], cache["S"]
         T, B, D = x.shape
-        H = self.hidden_size
+        H, dt = self.hidden_size, self.dtype
         if d_outputs is None:
-            d_outputs = np.zeros((T, B, H), dtype=self.dtype)
-        check_array(d_outputs, "d_outputs", (T, B, H), self.dtype)
-        dh_next = np.zeros((B, H), dtype=self.dtype)
+            dy = np.zeros((T, H, B), dtype=dt)
+        else:
+            check_array(d_outputs, "d_outputs", (T, B, H), dt)
+            dy = np.ascontiguousarray(d_outputs.transpose(0, 2, 1))   # columns (T, H, B)
+        dh_next = np.zeros((H, B), dtype=dt)
         if d_final_state is not None:
-            dh_next[...] = check_array(d_final_state, "d_final_state", (B, H), self.dtype)
+            dh_next[...] = check_array(d_final_state, "d_final_state", (B, H), dt).T
 
-        # local derivatives for all t at once: d(pre-activation) = dh_t * K_t
-        r, z = RZ[..., :H], RZ[..., H:]
+        # local derivatives for all t at once: [da_r; da_z; dm; dh_t z_t] = K_t * dh_t
+        r, z, M, N = (S[:, k * H:(k + 1) * H] for k in range(4))
         Kn = (1.0 - z) * (1.0 - N * N)                        # da_n = dh * (1 - z) * (1 - n^2)
-        K = np.empty((T, B, 3 * H), dtype=self.dtype)
-        np.multiply(Kn * M, r * (1.0 - r), out=K[..., :H])    # da_r
-        np.multiply(h[:-1] - N, z * (1.0 - z), out=K[..., H:2 * H])  # da_z
-        np.multiply(Kn, r, out=K[..., 2 * H:])                # dm = da_n * r
-        K3 = K.reshape(T, B, 3, H)
+        K = np.empty((T, 4 * H, B), dtype=dt)
+        np.multiply(Kn * M, r * (1.0 - r), out=K[:, :H])      # da_r = da_n * m * r(1 - r)
+        np.multiply(h[:-1] - N, z * (1.0 - z), out=K[:, H:2 * H])  # da_z = dh (h_{t-1} - n) z'
+        np.multiply(Kn, r, out=K[:, 2 * H:3 * H])             # dm = da_n * r
+        K[:, 3 * H:] = z                                      # direct path h_{t-1} -> h_t
+        K4 = K.reshape(T, 4, H, B)
 
-        dGh = np.empty((T, B, 3 * H), dtype=self.dtype)       # grads of W_hh h_{t-1} + b_hh
-        dGh3 = dGh.reshape(T, B, 3, H)
-        dh = np.empty((T, B, H), dtype=self.dtype)
-        dh_b = dh[:, :, None, :]
-        tmp = np.empty((B, H), dtype=self.dtype)
-        W_hh = self.params["W_hh"]
+        dK = np.empty((T, 4 * H, B), dtype=dt)                # [da_r; da_z; dm; dh_t z_t]
+        dK4 = dK.reshape(T, 4, H, B)
+        dGh, dz_direct = dK[:, :3 * H], dK[:, 3 * H:]         # dGh: grads of W_hh h_{t-1} + b_hh
+        dh = np.empty((T, H, B), dtype=dt)
+        WhT = self.params["W_hh"].T
         for t in reversed(range(T)):
-            np.add(d_outputs[t], dh_next, out=dh[t])          # dh_t
-            np.multiply(K3[t], dh_b[t], out=dGh3[t])          # [da_r, da_z, dm]
-            np.matmul(dGh[t], W_hh, out=dh_next)              # W_hh^T [da_r; da_z; dm]
-            np.multiply(dh[t], z[t], out=tmp)
-            dh_next += tmp                                    # + dh_t * z_t (direct path)
+            np.add(dy[t], dh_next, out=dh[t])                 # dh_t
+            np.multiply(K4[t], dh[t], out=dK4[t])             # [da_r; da_z; dm; dh_t z_t]
+            np.matmul(WhT, dGh[t], out=dh_next)               # W_hh^T [da_r; da_z; dm]
+            dh_next += dz_direct[t]                           # + dh_t * z_t (direct path)
 
-        # sums over t: single products over all T*B rows
-        dGh2 = dGh.reshape(T * B, 3 * H)
-        np.matmul(dGh2.T, h[:-1].reshape(T * B, H), out=self.grads["W_hh"])
-        np.sum(dGh2, axis=0, out=self.grads["b_hh"])
-        dGx = dGh.copy()                                      # input side: da_r, da_z, da_n
-        np.multiply(dh, Kn, out=dGx[..., 2 * H:])
+        # sums over t: single products over all T*B rows (rows: time-major again)
+        dGx = np.empty((T, B, 3 * H), dtype=dt)               # input side: da_r, da_z, da_n
+        dGx[..., :2 * H] = dGh[:, :2 * H].transpose(0, 2, 1)
+        dGx[..., 2 * H:] = (dh * Kn).transpose(0, 2, 1)       # da_n = dh * (1 - z) * (1 - n^2)
+        dGh2 = np.ascontiguousarray(dGh.transpose(0, 2, 1)).reshape(T * B, 3 * H)
         dGx2 = dGx.reshape(T * B, 3 * H)
+        np.matmul(dGh2.T, h_rows[:-1].reshape(T * B, H), out=self.grads["W_hh"])
+        np.sum(dGh2, axis=0, out=self.grads["b_hh"])
         np.matmul(dGx2.T, x.reshape(T * B, D), out=self.grads["W_xh"])
         np.sum(dGx2, axis=0, out=self.grads["b_xh"])
         dx = (dGx2 @ self.params["W_xh"]).reshape(T, B, D)
 
-        self.dh_norms = np.sqrt(np.einsum("tbh,tbh->t", dh, dh))
-        return dx, dh_next
+        self.dh_norms = np.sqrt(np.einsum("thb,thb->t", dh, dh))
+        return dx, dh_next.T.copy()

@@ -23,11 +23,17 @@ Backward, with dh_t = dL/dh_t and dc_t = dL/dc_t (total derivatives)::
 Along the cell path dc_{t-1} = f_t * dc_t: the gradient is multiplied by the forget
 gate, not by a weight matrix and a tanh' (this is why ``forget_bias`` matters).
 
-Implementation (for speed, same maths): the input projections of all steps are
-one matrix product; each step does one fused gate product ``h_{t-1} @ W_hh.T``;
-the weight gradients and dx are single products over all T*B rows after the loop.
-Internally the gates are kept in the order o, i, f, g (the three sigmoids
-contiguous) and sigma(a) is computed as 0.5 + 0.5 tanh(a / 2), which never overflows.
+Implementation (for speed, same maths; see STYLE section 4).  Inside, states
+are stored as columns, exactly as in the maths: h_t is an ``(H, B)`` block and
+the gate pre-activations ``W_hh h_{t-1}`` a ``(4H, B)`` block, so that each gate is
+a contiguous piece of memory (elementwise NumPy calls on contiguous memory are
+several times faster than on strided slices).  The input projections of all
+steps are one batched product before the loop; each step does one fused gate
+product and a handful of elementwise calls on preallocated buffers; the weight
+gradients and dx are single products over all T*B rows after the loop.
+sigma(a) is computed as 0.5 + 0.5 tanh(a / 2), which never overflows.  The
+gates are reordered inside so that arrays multiplied together lie side by side
+(see the comments in the code).
 """
 import numpy as np
 
@@ -74,9 +80,12 @@ class LSTM:
         self.params = {"W_xh": W_xh.astype(self.dtype), "W_hh": W_hh.astype(self.dtype),
                        "b_h": b_h.astype(self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        # internal gate order o, i, f, g: rows of the stacked (i, f, g, o) parameters
-        self._order = np.r_[3 * H:4 * H, 0:3 * H]
+        # internal gate orders (rows of the stacked i, f, g, o parameters): forward i, f, o, g;
+        # backward o, i, f, g
+        self._fwd_order = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]
+        self._bwd_order = np.r_[3 * H:4 * H, 0:3 * H]
         self._scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(self.dtype)  # a/2 for sigma
+        self._block = 1 << 16       # elements of the backward's local-derivative buffer
         self.cache = None
         self.dh_norms = self.dc_norms = None
 
@@ -89,9 +98,9 @@ class LSTM:
         """Gate activations of the last forward: dict ``i, f, g, o`` of ``(T, B, H)`` arrays."""
         if self.cache is None:
             raise RuntimeError("LSTM.gates: no forward pass yet; call forward first")
-        H, G = self.hidden_size, self.cache["gates"]
-        return {"i": G[..., H:2 * H], "f": G[..., 2 * H:3 * H],
-                "g": G[..., 3 * H:], "o": G[..., :H]}
+        H, G = self.hidden_size, self.cache["G"][:-1].transpose(0, 2, 1)   # (T, B, 5H)
+        return {"i": G[..., :H], "f": G[..., H:2 * H], "g": G[..., 3 * H:4 * H],
+                "o": G[..., 2 * H:3 * H]}
 
     def _check_state(self, state, B):
         H = self.hidden_size
@@ -109,38 +118,42 @@ class LSTM:
         T, B, D = x.shape
         H = self.hidden_size
         h0, c0 = self._check_state(state, B)
-        p = self.params
-        order, scale = self._order, self._scale[:, None]
-        # gate rows in order o, i, f, g; sigmoid rows pre-scaled by 1/2 (sigma(a) = 0.5 + 0.5 tanh(a/2))
+        p, dt = self.params, self.dtype
+        # gate rows reordered to i, f, o, g (the three sigmoids side by side); the sigmoid
+        # rows are halved because sigma(a) = 0.5 + 0.5 tanh(a / 2)
+        order, scale = self._fwd_order, self._scale[:, None]
         Wx = p["W_xh"][order] * scale
-        WhT = (p["W_hh"][order] * scale).T
-        b = p["b_h"][order] * self._scale
+        Wh = p["W_hh"][order] * scale
 
-        G = (x.reshape(T * B, D) @ Wx.T).reshape(T, B, 4 * H)    # inputs of all steps: one GEMM
-        G += b
-        h = np.empty((T + 1, B, H), dtype=self.dtype)
-        c = np.empty((T + 1, B, H), dtype=self.dtype)
-        h[0] = 0.0 if h0 is None else h0
-        c[0] = 0.0 if c0 is None else c0
-        tc = np.empty((T, B, H), dtype=self.dtype)                # tanh(c_t)
-        hW = np.empty((B, 4 * H), dtype=self.dtype)
-        ig = np.empty((B, H), dtype=self.dtype)
-        sig = G[..., :3 * H]
-        o, i, f, g = (G[..., k * H:(k + 1) * H] for k in range(4))
+        # column layout: G[t] = [i_t; f_t; o_t; g_t; c_{t-1}], shape (5H, B) (row T holds
+        # only c_T), so that [i_t; f_t] * [g_t; c_{t-1}] is one multiplication
+        G = np.empty((T + 1, 5 * H, B), dtype=dt)
+        gates, c = G[:, :4 * H], G[:, 4 * H:]
+        np.matmul(Wx, x.transpose(0, 2, 1), out=gates[:T])     # W_xh x_t for all t before the loop
+        gates[:T] += p["b_h"][order, None] * scale              # + b_h
+        h = np.empty((T + 1, H, B), dtype=dt)                   # h[t] = h_t as columns, h[0] = h_0
+        h[0] = 0.0 if h0 is None else h0.T
+        c[0] = 0.0 if c0 is None else c0.T
+        tc = np.empty((T, H, B), dtype=dt)                      # tanh(c_t)
+        hW = np.empty((4 * H, B), dtype=dt)
+        ig_fc = np.empty((2 * H, B), dtype=dt)
+        ig, fc = ig_fc[:H], ig_fc[H:]
+        sig, o = G[:, :3 * H], G[:, 2 * H:3 * H]
+        i_f, g_c = G[:, :2 * H], G[:, 3 * H:]
         for t in range(T):
-            np.matmul(h[t], WhT, out=hW)                  # W_hh h_{t-1} (all gates, halved rows)
-            G[t] += hW                                    # + W_xh x_t + b_h
-            np.tanh(G[t], out=G[t])
-            sig[t] *= 0.5                                 # o, i, f = 0.5 + 0.5 tanh(a / 2)
+            np.matmul(Wh, h[t], out=hW)                   # W_hh h_{t-1}, all gates at once
+            gates[t] += hW                                # + W_xh x_t + b_h
+            np.tanh(gates[t], out=gates[t])               # g_t = tanh(a_g)
+            sig[t] *= 0.5                                 # i, f, o = 0.5 + 0.5 tanh(a / 2)
             sig[t] += 0.5
-            np.multiply(f[t], c[t], out=c[t + 1])         # c_t = f_t * c_{t-1}
-            np.multiply(i[t], g[t], out=ig)
-            c[t + 1] += ig                                #       + i_t * g_t
+            np.multiply(i_f[t], g_c[t], out=ig_fc)        # [i_t * g_t; f_t * c_{t-1}]
+            np.add(ig, fc, out=c[t + 1])                  # c_t = f_t * c_{t-1} + i_t * g_t
             np.tanh(c[t + 1], out=tc[t])
             np.multiply(o[t], tc[t], out=h[t + 1])        # h_t = o_t * tanh(c_t)
 
-        self.cache = {"x": x, "h": h, "c": c, "gates": G, "tanh_c": tc}
-        return h[1:], (h[T], c[T])
+        h_rows = np.ascontiguousarray(h.transpose(0, 2, 1))  # (T + 1, B, H), time-major API
+        self.cache = {"x": x, "h": h_rows, "c": c.transpose(0, 2, 1), "G": G, "tanh_c": tc}
+        return h_rows[1:], (h_rows[T], c[T].T.copy())
 
     def backward(self, d_outputs, d_final_state=None):
         """Backpropagation through time; return ``(dx (T, B, D), (dh_0, dc_0))``."""
@@ -148,61 +161,76 @@ class LSTM:
             raise RuntimeError("LSTM.backward: no forward pass to differentiate; "
                                "call forward first")
         cache = self.cache
-        x, h, c, G, tc = cache["x"], cache["h"], cache["c"], cache["gates"], cache["tanh_c"]
+        x, h, G, tc = cache["x"], cache["h"], cache["G"], cache["tanh_c"]
         T, B, D = x.shape
-        H = self.hidden_size
+        H, dt = self.hidden_size, self.dtype
         if d_outputs is None:
-            d_outputs = np.zeros((T, B, H), dtype=self.dtype)
-        check_array(d_outputs, "d_outputs", (T, B, H), self.dtype)
-        dh_next = np.zeros((B, H), dtype=self.dtype)
-        dc_next = np.zeros((B, H), dtype=self.dtype)
+            dy = np.zeros((T, H, B), dtype=dt)
+        else:
+            check_array(d_outputs, "d_outputs", (T, B, H), dt)
+            dy = np.ascontiguousarray(d_outputs.transpose(0, 2, 1))   # columns (T, H, B)
+        # dA[t] = [dh_t * Q_t; da_o; da_i; da_f; da_g; dc_t * f_t]  (6H, B), where
+        # Q_t = o_t (1 - tanh^2 c_t) and dc_t * f_t = dL/dc_{t-1} along the cell path; the
+        # gate gradients (o, i, f, g) lie side by side for the matrix products
+        dA = np.empty((T + 1, 6 * H, B), dtype=dt)
+        dA[T, 5 * H:] = 0.0                                     # dL/dc_T from beyond the sequence
+        dh_next = np.zeros((H, B), dtype=dt)                    # W_hh^T da_{t+1}
         if d_final_state is not None:
             if not isinstance(d_final_state, (tuple, list)) or len(d_final_state) != 2:
                 raise TypeError(f"d_final_state: expected None or a tuple (dh_T, dc_T), "
                                 f"got {type(d_final_state).__name__}")
             if d_final_state[0] is not None:
-                dh_next[...] = check_array(d_final_state[0], "d_final_state[0] (dh)", (B, H),
-                                           self.dtype)
+                dh_next[...] = check_array(d_final_state[0], "d_final_state[0] (dh)", (B, H), dt).T
             if d_final_state[1] is not None:
-                dc_next[...] = check_array(d_final_state[1], "d_final_state[1] (dc)", (B, H),
-                                           self.dtype)
+                dA[T, 5 * H:] = check_array(d_final_state[1], "d_final_state[1] (dc)",
+                                            (B, H), dt).T
+        d_gates = dA[:, H:5 * H]                                # gate order o, i, f, g
+        dQ_o = dA[:, :2 * H].reshape((T + 1, 2, H, B), copy=False)
+        d_ifg_c = dA[:, 2 * H:].reshape((T + 1, 4, H, B), copy=False)
+        dhQ, dc_prev = dA[:, :H], dA[:, 5 * H:]
+        dh = np.empty((T, H, B), dtype=dt)                      # dL/dh_t
+        dc = np.empty((T, H, B), dtype=dt)                      # dL/dc_t
+        WhT = self.params["W_hh"][self._bwd_order].T            # columns o, i, f, g
 
-        # local derivatives for all t at once (internal gate order o, i, f, g)
-        o, i, f, g = (G[..., k * H:(k + 1) * H] for k in range(4))
-        P = np.empty((T, B, 4 * H), dtype=self.dtype)
-        sig = G[..., :3 * H]
-        np.multiply(sig, 1.0 - sig, out=P[..., :3 * H])      # sigma' = s (1 - s) for o, i, f
-        P[..., :H] *= tc                                      # da_o = dh * tanh(c) * o'
-        P[..., H:2 * H] *= g                                  # da_i = dc * g * i'
-        P[..., 2 * H:3 * H] *= c[:-1]                         # da_f = dc * c_{t-1} * f'
-        np.multiply(i, 1.0 - g * g, out=P[..., 3 * H:])       # da_g = dc * i * (1 - g^2)
-        Q = o * (1.0 - tc * tc)                               # dc += dh * o * tanh'(c)
-        P_ifg = P[..., H:].reshape((T, B, 3, H), copy=False)
-
-        dA = np.empty((T, B, 4 * H), dtype=self.dtype)        # dL/d(pre-activations)
-        dA_o = dA[..., :H]
-        dA_ifg = dA[..., H:].reshape((T, B, 3, H), copy=False)
-        dh = np.empty((T, B, H), dtype=self.dtype)
-        dc = np.empty((T, B, H), dtype=self.dtype)
-        dc_b = dc[:, :, None, :]
-        Wh = self.params["W_hh"][self._order]                 # unscaled, internal order
-        for t in reversed(range(T)):
-            np.add(d_outputs[t], dh_next, out=dh[t])          # dh_t
-            np.multiply(dh[t], Q[t], out=dc[t])
-            dc[t] += dc_next                                  # dc_t
-            np.multiply(dh[t], P[t, :, :H], out=dA_o[t])      # da_o
-            np.multiply(P_ifg[t], dc_b[t], out=dA_ifg[t])     # da_i, da_f, da_g
-            np.multiply(dc[t], f[t], out=dc_next)             # dc_{t-1} via the cell path
-            np.matmul(dA[t], Wh, out=dh_next)                 # W_hh^T da_t
+        # local derivatives, computed for blocks of C steps that stay in the cache:
+        # P[k] = [Q; P_o; P_i; P_f; P_g; f] with da_o = dh * P_o, da_i = dc * P_i, ...
+        C = max(1, min(T, self._block // (6 * H * B)))
+        P = np.empty((C, 6 * H, B), dtype=dt)
+        P_Q_o = P[:, :2 * H].reshape((C, 2, H, B), copy=False)
+        P_ifg_f = P[:, 2 * H:].reshape((C, 4, H, B), copy=False)
+        ds = np.empty((C, 3 * H, B), dtype=dt)
+        i, f, o, g = (G[:, k * H:(k + 1) * H] for k in range(4))
+        for t1 in range(T, 0, -C):
+            t0 = max(0, t1 - C)
+            n, b = t1 - t0, slice(t0, t1)
+            Pb, dsb = P[:n], ds[:n]
+            np.subtract(1.0, G[b, :3 * H], out=dsb)
+            dsb *= G[b, :3 * H]                                  # s (1 - s) for i, f, o
+            np.multiply(dsb[:, :2 * H], G[b, 3 * H:], out=Pb[:, 2 * H:4 * H])  # P_i, P_f
+            np.multiply(dsb[:, 2 * H:], tc[b], out=Pb[:, H:2 * H])             # P_o
+            np.multiply(g[b], g[b], out=Pb[:, 4 * H:5 * H])
+            np.subtract(1.0, Pb[:, 4 * H:5 * H], out=Pb[:, 4 * H:5 * H])
+            Pb[:, 4 * H:5 * H] *= i[b]                           # P_g = i (1 - g^2)
+            Pb[:, 5 * H:] = f[b]
+            np.multiply(tc[b], tc[b], out=Pb[:, :H])
+            np.subtract(1.0, Pb[:, :H], out=Pb[:, :H])
+            Pb[:, :H] *= o[b]                                    # Q = o (1 - tanh^2 c)
+            for t in range(t1 - 1, t0 - 1, -1):
+                k = t - t0
+                np.add(dy[t], dh_next, out=dh[t])                # dh_t
+                np.multiply(P_Q_o[k], dh[t], out=dQ_o[t])        # [dh_t Q_t; da_o]
+                np.add(dhQ[t], dc_prev[t + 1], out=dc[t])        # dc_t
+                np.multiply(P_ifg_f[k], dc[t], out=d_ifg_c[t])   # [da_i; da_f; da_g; dc_t f_t]
+                np.matmul(WhT, d_gates[t], out=dh_next)          # W_hh^T da_t
 
         # sums over t as single products over all T*B rows, written back in i, f, g, o order
-        dA2 = dA.reshape(T * B, 4 * H)
-        order = self._order
+        dA2 = np.ascontiguousarray(d_gates[:T].transpose(0, 2, 1)).reshape(T * B, 4 * H)
+        order = self._bwd_order
         self.grads["W_hh"][order] = dA2.T @ h[:-1].reshape(T * B, H)
         self.grads["W_xh"][order] = dA2.T @ x.reshape(T * B, D)
         self.grads["b_h"][order] = dA2.sum(axis=0)
         dx = (dA2 @ self.params["W_xh"][order]).reshape(T, B, D)
 
-        self.dh_norms = np.sqrt(np.einsum("tbh,tbh->t", dh, dh))
-        self.dc_norms = np.sqrt(np.einsum("tbh,tbh->t", dc, dc))
-        return dx, (dh_next, dc_next)
+        self.dh_norms = np.sqrt(np.einsum("thb,thb->t", dh, dh))
+        self.dc_norms = np.sqrt(np.einsum("thb,thb->t", dc, dc))
+        return dx, (dh_next.T.copy(), dA[0, 5 * H:].T.copy())
