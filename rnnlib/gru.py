@@ -29,6 +29,7 @@ import numpy as np
 
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
 from . import init as _init
+from ._columns import input_projection
 
 
 class GRU:
@@ -92,8 +93,7 @@ class GRU:
         b_hn = p["b_hh"][2 * H:, None]
         b = p["b_xh"].copy()
         b[:2 * H] += p["b_hh"][:2 * H]                        # b_hr, b_hz join the input side
-        X = np.matmul(p["W_xh"] * scale, x.transpose(0, 2, 1))   # (T, 3H, B), all steps at once
-        X += b[:, None] * scale
+        X = input_projection(p["W_xh"] * scale, b * self._scale, x)   # (T, 3H, B), all steps
         X_rz, X_n = X[:, :2 * H], X[:, 2 * H:]
 
         # S[t] = [r_t; z_t; m_t; n_t] with m_t = W_hn h_{t-1} + b_hn  (4H, B)

@@ -39,6 +39,7 @@ import numpy as np
 
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
 from . import init as _init
+from ._columns import input_projection
 
 
 class LSTM:
@@ -129,8 +130,8 @@ class LSTM:
         # only c_T), so that [i_t; f_t] * [g_t; c_{t-1}] is one multiplication
         G = np.empty((T + 1, 5 * H, B), dtype=dt)
         gates, c = G[:, :4 * H], G[:, 4 * H:]
-        np.matmul(Wx, x.transpose(0, 2, 1), out=gates[:T])     # W_xh x_t for all t before the loop
-        gates[:T] += p["b_h"][order, None] * scale              # + b_h
+        input_projection(Wx, p["b_h"][order] * self._scale, x,   # W_xh x_t + b_h for all t,
+                         out=gates[:T])                          # before the loop
         h = np.empty((T + 1, H, B), dtype=dt)                   # h[t] = h_t as columns, h[0] = h_0
         h[0] = 0.0 if h0 is None else h0.T
         c[0] = 0.0 if c0 is None else c0.T
