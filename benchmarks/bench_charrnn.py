@@ -12,8 +12,9 @@ Compares one training step (forward, backward, gradient clipping, Adagrad) of
 Both use float64, H = 100, T = 25, Adagrad lr 0.1, gradients clipped to [-5, 5],
 the course corpus (``rnnlib.text.corpus``).  Each is timed in its own subprocess
 with the same BLAS thread count; chars/s = characters trained on per second
-(median over rounds).  The mean loss of the last iterations is printed as a check
-that both are learning.  Target: rnnlib >= 10x the min-char-rnn throughput.
+(median over rounds).  The mean loss (nats per character) of the first and last
+20 iterations is printed as a check that all are learning; the runs differ in
+iteration count and batch size, so these losses are not a comparison of methods.  Target: rnnlib >= 10x the min-char-rnn throughput.
 """
 import argparse
 import json
@@ -40,7 +41,7 @@ def run_naive(iterations):
     t0 = time.perf_counter()
     losses = min_char_rnn.train(ids, vocab.size, iterations, hidden_size=H, seq_length=T, lr=LR)
     seconds = time.perf_counter() - t0
-    return {"chars": iterations * T, "seconds": seconds,
+    return {"chars": iterations * T, "seconds": seconds, "iterations": iterations,
             "loss_first": float(np.mean(losses[:20])), "loss_last": float(np.mean(losses[-20:]))}
 
 
@@ -89,7 +90,7 @@ def run_rnnlib(iterations, batch):
     t0 = time.perf_counter()
     losses = train(iterations)
     seconds = time.perf_counter() - t0
-    return {"chars": iterations * T * batch, "seconds": seconds,
+    return {"chars": iterations * T * batch, "seconds": seconds, "iterations": iterations,
             "loss_first": float(np.mean(losses[:20])), "loss_last": float(np.mean(losses[-20:]))}
 
 
@@ -132,14 +133,15 @@ def main():
             n = args.naive_iterations if which == "naive" else max(
                 20, args.rnnlib_iterations * 32 // (b * 4) if b < 32 else args.rnnlib_iterations)
             runs[which, b].append(measure(which, n, b, args.threads))
-    print(f"{'':<22}{'chars/s':>12}{'vs min-char-rnn':>17}{'loss first->last (nats/char)':>32}")
+    print(f"{'':<22}{'chars/s':>12}{'vs min-char-rnn':>17}{'iterations':>12}"
+          f"{'loss first->last (nats/char)':>32}")
     base = statistics.median(r["chars"] / r["seconds"] for r in runs["naive", 1])
     ok = True
     for (which, b), rs in runs.items():
         speed = statistics.median(r["chars"] / r["seconds"] for r in rs)
         name = "min-char-rnn (B=1)" if which == "naive" else f"rnnlib (B={b})"
         r = rs[-1]
-        print(f"{name:<22}{speed:>12,.0f}{speed / base:>16.1f}x"
+        print(f"{name:<22}{speed:>12,.0f}{speed / base:>16.1f}x{r['iterations']:>12}"
               f"{r['loss_first']:>20.3f} -> {r['loss_last']:.3f}")
         if which == "rnnlib" and b == 32:
             ok = speed / base >= 10

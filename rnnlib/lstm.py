@@ -29,8 +29,10 @@ the gate pre-activations ``W_hh h_{t-1}`` a ``(4H, B)`` block, so that each gate
 a contiguous piece of memory (elementwise NumPy calls on contiguous memory are
 several times faster than on strided slices).  The input projections of all
 steps are one batched product before the loop; each step does one fused gate
-product and a handful of elementwise calls on preallocated buffers; the weight
-gradients and dx are single products over all T*B rows after the loop.
+product and a handful of elementwise calls on preallocated buffers (kept from
+one call to the next while T and B stay the same, together with the per-step
+views into them: creating a view costs as much as a small NumPy call); the
+weight gradients and dx are single products over all T*B rows after the loop.
 sigma(a) is computed as 0.5 + 0.5 tanh(a / 2), which never overflows.  The
 gates are reordered inside so that arrays multiplied together lie side by side
 (see the comments in the code).
@@ -59,8 +61,8 @@ class LSTM:
 
     Internals: after ``forward``, ``cache["h"]`` and ``cache["c"]`` hold the states
     ``(T + 1, B, H)`` (index 0 = initial state) and ``gates`` is a dict of the gate
-    activations ``i, f, g, o`` ``(T, B, H)``; after ``backward``, ``dh_norms`` and
-    ``dc_norms`` ``(T,)`` are the norms of dL/dh_t and dL/dc_t per step.
+    activations ``i, f, g, o`` ``(T, B, H)`` (new arrays); after ``backward``,
+    ``dh_norms`` and ``dc_norms`` ``(T,)`` are the norms of dL/dh_t and dL/dc_t per step.
     """
 
     def __init__(self, input_size, hidden_size, *, forget_bias=1.0, rng=None, dtype=np.float64,
@@ -87,6 +89,7 @@ class LSTM:
         self._bwd_order = np.r_[3 * H:4 * H, 0:3 * H]
         self._scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(self.dtype)  # a/2 for sigma
         self._block = 1 << 16       # elements of the backward's local-derivative buffer
+        self._fws = self._bws = None  # workspaces (buffers and per-step views) for one (T, B)
         self.cache = None
         self.dh_norms = self.dc_norms = None
 
@@ -99,9 +102,9 @@ class LSTM:
         """Gate activations of the last forward: dict ``i, f, g, o`` of ``(T, B, H)`` arrays."""
         if self.cache is None:
             raise RuntimeError("LSTM.gates: no forward pass yet; call forward first")
-        H, G = self.hidden_size, self.cache["G"][:-1].transpose(0, 2, 1)   # (T, B, 5H)
-        return {"i": G[..., :H], "f": G[..., H:2 * H], "g": G[..., 3 * H:4 * H],
-                "o": G[..., 2 * H:3 * H]}
+        H, G = self.hidden_size, self._fws["G"][:-1].transpose(0, 2, 1)    # (T, B, 5H)
+        return {"i": G[..., :H].copy(), "f": G[..., H:2 * H].copy(),
+                "g": G[..., 3 * H:4 * H].copy(), "o": G[..., 2 * H:3 * H].copy()}
 
     def _check_state(self, state, B):
         H = self.hidden_size
@@ -113,69 +116,112 @@ class LSTM:
         return (check_array(state[0], "state[0] (h)", (B, H), self.dtype),
                 check_array(state[1], "state[1] (c)", (B, H), self.dtype))
 
+    def _forward_workspace(self, T, B):
+        ws = self._fws
+        if ws is not None and ws["TB"] == (T, B):
+            return ws
+        H, dt = self.hidden_size, self.dtype
+        # column layout: G[t] = [i_t; f_t; o_t; g_t; c_{t-1}], shape (5H, B) (row T holds
+        # only c_T), so that [i_t; f_t] * [g_t; c_{t-1}] is one multiplication
+        G = np.empty((T + 1, 5 * H, B), dtype=dt)
+        h = np.empty((T + 1, H, B), dtype=dt)                   # h[t] = h_t as columns
+        tc = np.empty((T, H, B), dtype=dt)                      # tanh(c_t)
+        ig_fc = np.empty((2 * H, B), dtype=dt)
+        gates, c = G[:, :4 * H], G[:, 4 * H:]
+        steps = list(zip(h[:-1], gates, G[:, :3 * H], G[:, :2 * H], G[:, 3 * H:],
+                         c[1:], tc, G[:, 2 * H:3 * H], h[1:]))
+        self._fws = ws = {"TB": (T, B), "G": G, "h": h, "tc": tc, "gates": gates, "c": c,
+                          "hW": np.empty((4 * H, B), dtype=dt), "ig_fc": ig_fc,
+                          "ig": ig_fc[:H], "fc": ig_fc[H:], "steps": steps}
+        return ws
+
     def forward(self, x, state=None):
         """Run the LSTM over all T steps; return ``(h_1..h_T (T, B, H), (h_T, c_T))``."""
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
-        H = self.hidden_size
         h0, c0 = self._check_state(state, B)
-        p, dt = self.params, self.dtype
+        p = self.params
         # gate rows reordered to i, f, o, g (the three sigmoids side by side); the sigmoid
         # rows are halved because sigma(a) = 0.5 + 0.5 tanh(a / 2)
-        order, scale = self._fwd_order, self._scale[:, None]
-        Wx = p["W_xh"][order] * scale
-        Wh = p["W_hh"][order] * scale
+        order, scale = self._fwd_order, self._scale
+        Wx = p["W_xh"][order]
+        Wx *= scale[:, None]
+        Wh = p["W_hh"][order]
+        Wh *= scale[:, None]
 
-        # column layout: G[t] = [i_t; f_t; o_t; g_t; c_{t-1}], shape (5H, B) (row T holds
-        # only c_T), so that [i_t; f_t] * [g_t; c_{t-1}] is one multiplication
-        G = np.empty((T + 1, 5 * H, B), dtype=dt)
-        gates, c = G[:, :4 * H], G[:, 4 * H:]
-        input_projection(Wx, p["b_h"][order] * self._scale, x,   # W_xh x_t + b_h for all t,
-                         out=gates[:T])                          # before the loop
-        h = np.empty((T + 1, H, B), dtype=dt)                   # h[t] = h_t as columns, h[0] = h_0
+        ws = self._forward_workspace(T, B)
+        G, h, c, tc, hW, ig_fc, ig, fc = (ws[k] for k in ("G", "h", "c", "tc", "hW",
+                                                          "ig_fc", "ig", "fc"))
+        input_projection(Wx, p["b_h"][order] * scale, x,    # W_xh x_t + b_h for all t,
+                         out=ws["gates"][:T])                # before the loop
         h[0] = 0.0 if h0 is None else h0.T
         c[0] = 0.0 if c0 is None else c0.T
-        tc = np.empty((T, H, B), dtype=dt)                      # tanh(c_t)
-        hW = np.empty((4 * H, B), dtype=dt)
-        ig_fc = np.empty((2 * H, B), dtype=dt)
-        ig, fc = ig_fc[:H], ig_fc[H:]
-        sig, o = G[:, :3 * H], G[:, 2 * H:3 * H]
-        i_f, g_c = G[:, :2 * H], G[:, 3 * H:]
-        for t in range(T):
-            np.matmul(Wh, h[t], out=hW)                   # W_hh h_{t-1}, all gates at once
-            gates[t] += hW                                # + W_xh x_t + b_h
-            np.tanh(gates[t], out=gates[t])               # g_t = tanh(a_g)
-            sig[t] *= 0.5                                 # i, f, o = 0.5 + 0.5 tanh(a / 2)
-            sig[t] += 0.5
-            np.multiply(i_f[t], g_c[t], out=ig_fc)        # [i_t * g_t; f_t * c_{t-1}]
-            np.add(ig, fc, out=c[t + 1])                  # c_t = f_t * c_{t-1} + i_t * g_t
-            np.tanh(c[t + 1], out=tc[t])
-            np.multiply(o[t], tc[t], out=h[t + 1])        # h_t = o_t * tanh(c_t)
+        for h_prev, a, sig, i_f, g_c, c_t, tc_t, o, h_t in ws["steps"]:
+            np.matmul(Wh, h_prev, out=hW)                 # W_hh h_{t-1}, all gates at once
+            a += hW                                       # + W_xh x_t + b_h
+            np.tanh(a, out=a)                             # g_t = tanh(a_g)
+            sig *= 0.5                                    # i, f, o = 0.5 + 0.5 tanh(a / 2)
+            sig += 0.5
+            np.multiply(i_f, g_c, out=ig_fc)              # [i_t * g_t; f_t * c_{t-1}]
+            np.add(ig, fc, out=c_t)                       # c_t = f_t * c_{t-1} + i_t * g_t
+            np.tanh(c_t, out=tc_t)
+            np.multiply(o, tc_t, out=h_t)                 # h_t = o_t * tanh(c_t)
 
-        h_rows = np.ascontiguousarray(h.transpose(0, 2, 1))  # (T + 1, B, H), time-major API
-        self.cache = {"x": x, "h": h_rows, "c": c.transpose(0, 2, 1), "G": G, "tanh_c": tc}
-        return h_rows[1:], (h_rows[T], c[T].T.copy())
+        h_rows = np.ascontiguousarray(h.transpose(0, 2, 1))   # (T + 1, B, H), time-major API
+        c_rows = np.ascontiguousarray(c.transpose(0, 2, 1))
+        self.cache = {"x": x, "h": h_rows, "c": c_rows}
+        return h_rows[1:], (h_rows[T], c_rows[T])
+
+    def _backward_workspace(self, T, B):
+        ws = self._bws
+        if ws is not None and ws["TB"] == (T, B):
+            return ws
+        H, dt = self.hidden_size, self.dtype
+        # dA[t] = [dh_t * Q_t; da_o; da_i; da_f; da_g; dc_t * f_t]  (6H, B), where
+        # Q_t = o_t (1 - tanh^2 c_t) and dc_t * f_t = dL/dc_{t-1} along the cell path; the
+        # gate gradients (o, i, f, g) lie side by side for the matrix products
+        dA = np.empty((T + 1, 6 * H, B), dtype=dt)
+        dy = np.empty((T, H, B), dtype=dt)                      # d_outputs as columns
+        dh = np.empty((T, H, B), dtype=dt)                      # dL/dh_t
+        dc = np.empty((T, H, B), dtype=dt)                      # dL/dc_t
+        # local derivatives, computed for blocks of C steps that stay in the cache:
+        # P[k] = [Q; P_o; P_i; P_f; P_g; f] with da_o = dh * P_o, da_i = dc * P_i, ...
+        C = max(1, min(T, self._block // (6 * H * B)))
+        P = np.empty((C, 6 * H, B), dtype=dt)
+        P_Q_o = P[:, :2 * H].reshape((C, 2, H, B), copy=False)
+        P_ifg_f = P[:, 2 * H:].reshape((C, 4, H, B), copy=False)
+        dQ_o = dA[:, :2 * H].reshape((T + 1, 2, H, B), copy=False)
+        d_ifg_c = dA[:, 2 * H:].reshape((T + 1, 4, H, B), copy=False)
+        blocks = []
+        for t1 in range(T, 0, -C):
+            t0 = max(0, t1 - C)
+            steps = [(dy[t], dh[t], P_Q_o[t - t0], dQ_o[t], dA[t, :H], dA[t + 1, 5 * H:],
+                      dc[t], P_ifg_f[t - t0], d_ifg_c[t], dA[t, H:5 * H])
+                     for t in range(t1 - 1, t0 - 1, -1)]
+            blocks.append((slice(t0, t1), P[:t1 - t0], steps))
+        self._bws = ws = {"TB": (T, B), "dA": dA, "dy": dy, "dh": dh, "dc": dc,
+                          "ds": np.empty((C, 3 * H, B), dtype=dt), "blocks": blocks,
+                          "dh_next": np.empty((H, B), dtype=dt)}
+        return ws
 
     def backward(self, d_outputs, d_final_state=None):
         """Backpropagation through time; return ``(dx (T, B, D), (dh_0, dc_0))``."""
         if self.cache is None:
             raise RuntimeError("LSTM.backward: no forward pass to differentiate; "
                                "call forward first")
-        cache = self.cache
-        x, h, G, tc = cache["x"], cache["h"], cache["G"], cache["tanh_c"]
+        x, h_rows = self.cache["x"], self.cache["h"]
+        G, tc = self._fws["G"], self._fws["tc"]
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype
+        ws = self._backward_workspace(T, B)
+        dA, dy, dh, dc, dh_next = (ws[k] for k in ("dA", "dy", "dh", "dc", "dh_next"))
         if d_outputs is None:
-            dy = np.zeros((T, H, B), dtype=dt)
+            dy[...] = 0.0
         else:
             check_array(d_outputs, "d_outputs", (T, B, H), dt)
-            dy = np.ascontiguousarray(d_outputs.transpose(0, 2, 1))   # columns (T, H, B)
-        # dA[t] = [dh_t * Q_t; da_o; da_i; da_f; da_g; dc_t * f_t]  (6H, B), where
-        # Q_t = o_t (1 - tanh^2 c_t) and dc_t * f_t = dL/dc_{t-1} along the cell path; the
-        # gate gradients (o, i, f, g) lie side by side for the matrix products
-        dA = np.empty((T + 1, 6 * H, B), dtype=dt)
+            dy[...] = d_outputs.transpose(0, 2, 1)
+        dh_next[...] = 0.0                                      # W_hh^T da_{t+1}
         dA[T, 5 * H:] = 0.0                                     # dL/dc_T from beyond the sequence
-        dh_next = np.zeros((H, B), dtype=dt)                    # W_hh^T da_{t+1}
         if d_final_state is not None:
             if not isinstance(d_final_state, (tuple, list)) or len(d_final_state) != 2:
                 raise TypeError(f"d_final_state: expected None or a tuple (dh_T, dc_T), "
@@ -185,26 +231,11 @@ class LSTM:
             if d_final_state[1] is not None:
                 dA[T, 5 * H:] = check_array(d_final_state[1], "d_final_state[1] (dc)",
                                             (B, H), dt).T
-        d_gates = dA[:, H:5 * H]                                # gate order o, i, f, g
-        dQ_o = dA[:, :2 * H].reshape((T + 1, 2, H, B), copy=False)
-        d_ifg_c = dA[:, 2 * H:].reshape((T + 1, 4, H, B), copy=False)
-        dhQ, dc_prev = dA[:, :H], dA[:, 5 * H:]
-        dh = np.empty((T, H, B), dtype=dt)                      # dL/dh_t
-        dc = np.empty((T, H, B), dtype=dt)                      # dL/dc_t
         WhT = self.params["W_hh"][self._bwd_order].T            # columns o, i, f, g
-
-        # local derivatives, computed for blocks of C steps that stay in the cache:
-        # P[k] = [Q; P_o; P_i; P_f; P_g; f] with da_o = dh * P_o, da_i = dc * P_i, ...
-        C = max(1, min(T, self._block // (6 * H * B)))
-        P = np.empty((C, 6 * H, B), dtype=dt)
-        P_Q_o = P[:, :2 * H].reshape((C, 2, H, B), copy=False)
-        P_ifg_f = P[:, 2 * H:].reshape((C, 4, H, B), copy=False)
-        ds = np.empty((C, 3 * H, B), dtype=dt)
         i, f, o, g = (G[:, k * H:(k + 1) * H] for k in range(4))
-        for t1 in range(T, 0, -C):
-            t0 = max(0, t1 - C)
-            n, b = t1 - t0, slice(t0, t1)
-            Pb, dsb = P[:n], ds[:n]
+        ds = ws["ds"]
+        for b, Pb, steps in ws["blocks"]:
+            dsb = ds[:b.stop - b.start]
             np.subtract(1.0, G[b, :3 * H], out=dsb)
             dsb *= G[b, :3 * H]                                  # s (1 - s) for i, f, o
             np.multiply(dsb[:, :2 * H], G[b, 3 * H:], out=Pb[:, 2 * H:4 * H])  # P_i, P_f
@@ -216,18 +247,17 @@ class LSTM:
             np.multiply(tc[b], tc[b], out=Pb[:, :H])
             np.subtract(1.0, Pb[:, :H], out=Pb[:, :H])
             Pb[:, :H] *= o[b]                                    # Q = o (1 - tanh^2 c)
-            for t in range(t1 - 1, t0 - 1, -1):
-                k = t - t0
-                np.add(dy[t], dh_next, out=dh[t])                # dh_t
-                np.multiply(P_Q_o[k], dh[t], out=dQ_o[t])        # [dh_t Q_t; da_o]
-                np.add(dhQ[t], dc_prev[t + 1], out=dc[t])        # dc_t
-                np.multiply(P_ifg_f[k], dc[t], out=d_ifg_c[t])   # [da_i; da_f; da_g; dc_t f_t]
-                np.matmul(WhT, d_gates[t], out=dh_next)          # W_hh^T da_t
+            for dy_t, dh_t, P_Q_o, dQ_o, dhQ, dc_prev, dc_t, P_ifg_f, d_ifg_c, d_a in steps:
+                np.add(dy_t, dh_next, out=dh_t)                  # dh_t
+                np.multiply(P_Q_o, dh_t, out=dQ_o)               # [dh_t Q_t; da_o]
+                np.add(dhQ, dc_prev, out=dc_t)                   # dc_t = dh_t Q_t + dc_{t+1} f_{t+1}
+                np.multiply(P_ifg_f, dc_t, out=d_ifg_c)          # [da_i; da_f; da_g; dc_t f_t]
+                np.matmul(WhT, d_a, out=dh_next)                 # W_hh^T da_t
 
         # sums over t as single products over all T*B rows, written back in i, f, g, o order
-        dA2 = np.ascontiguousarray(d_gates[:T].transpose(0, 2, 1)).reshape(T * B, 4 * H)
+        dA2 = np.ascontiguousarray(dA[:T, H:5 * H].transpose(0, 2, 1)).reshape(T * B, 4 * H)
         order = self._bwd_order
-        self.grads["W_hh"][order] = dA2.T @ h[:-1].reshape(T * B, H)
+        self.grads["W_hh"][order] = dA2.T @ h_rows[:-1].reshape(T * B, H)
         self.grads["W_xh"][order] = dA2.T @ x.reshape(T * B, D)
         self.grads["b_h"][order] = dA2.sum(axis=0)
         dx = (dA2 @ self.params["W_xh"][order]).reshape(T, B, D)
