@@ -83,11 +83,11 @@ class LSTM:
         self.params = {"W_xh": W_xh.astype(self.dtype), "W_hh": W_hh.astype(self.dtype),
                        "b_h": b_h.astype(self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        # internal gate orders (rows of the stacked i, f, g, o parameters): forward i, f, o, g;
-        # backward o, i, f, g
-        self._fwd_order = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]
-        self._bwd_order = np.r_[3 * H:4 * H, 0:3 * H]
-        self._scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(self.dtype)  # a/2 for sigma
+        # the weights in the gate orders used inside: forward i, f, o, g, backward o, i, f, g
+        self._Wx = np.empty((4 * H, D), dtype=self.dtype)
+        self._Wh = np.empty((4 * H, H), dtype=self.dtype)
+        self._b = np.empty(4 * H, dtype=self.dtype)
+        self._Wh_bwd = np.empty((4 * H, H), dtype=self.dtype)
         self._block = 1 << 16       # elements of the backward's local-derivative buffer
         self._fws = self._bws = None  # workspaces (buffers and per-step views) for one (T, B)
         self.cache = None
@@ -140,20 +140,19 @@ class LSTM:
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
         h0, c0 = self._check_state(state, B)
-        p = self.params
         # gate rows reordered to i, f, o, g (the three sigmoids side by side); the sigmoid
         # rows are halved because sigma(a) = 0.5 + 0.5 tanh(a / 2)
-        order, scale = self._fwd_order, self._scale
-        Wx = p["W_xh"][order]
-        Wx *= scale[:, None]
-        Wh = p["W_hh"][order]
-        Wh *= scale[:, None]
+        H = self.hidden_size
+        Wx, Wh, b = self._Wx, self._Wh, self._b
+        for name, W in (("W_xh", Wx), ("W_hh", Wh), ("b_h", b)):
+            P = self.params[name]
+            np.multiply(P[:2 * H], 0.5, out=W[:2 * H])           # i, f
+            np.multiply(P[3 * H:], 0.5, out=W[2 * H:3 * H])      # o
+            W[3 * H:] = P[2 * H:3 * H]                           # g
 
         ws = self._forward_workspace(T, B)
-        G, h, c, tc, hW, ig_fc, ig, fc = (ws[k] for k in ("G", "h", "c", "tc", "hW",
-                                                          "ig_fc", "ig", "fc"))
-        input_projection(Wx, p["b_h"][order] * scale, x,    # W_xh x_t + b_h for all t,
-                         out=ws["gates"][:T])                # before the loop
+        h, c, hW, ig_fc, ig, fc = (ws[k] for k in ("h", "c", "hW", "ig_fc", "ig", "fc"))
+        input_projection(Wx, b, x, out=ws["gates"][:T])    # W_xh x_t + b_h for all t
         h[0] = 0.0 if h0 is None else h0.T
         c[0] = 0.0 if c0 is None else c0.T
         for h_prev, a, sig, i_f, g_c, c_t, tc_t, o, h_t in ws["steps"]:
@@ -231,7 +230,9 @@ class LSTM:
             if d_final_state[1] is not None:
                 dA[T, 5 * H:] = check_array(d_final_state[1], "d_final_state[1] (dc)",
                                             (B, H), dt).T
-        WhT = self.params["W_hh"][self._bwd_order].T            # columns o, i, f, g
+        W_hh, Wb = self.params["W_hh"], self._Wh_bwd             # rows o, i, f, g
+        Wb[:H], Wb[H:] = W_hh[3 * H:], W_hh[:3 * H]
+        WhT = Wb.T
         i, f, o, g = (G[:, k * H:(k + 1) * H] for k in range(4))
         ds = ws["ds"]
         for b, Pb, steps in ws["blocks"]:
@@ -254,14 +255,16 @@ class LSTM:
                 np.multiply(P_ifg_f, dc_t, out=d_ifg_c)          # [da_i; da_f; da_g; dc_t f_t]
                 np.matmul(WhT, d_a, out=dh_next)                 # W_hh^T da_t
 
-        # sums over t as single products over all T*B rows, written back in i, f, g, o order
-        dA2 = np.ascontiguousarray(dA[:T, H:5 * H].transpose(0, 2, 1)).reshape(T * B, 4 * H)
-        order = self._bwd_order
-        self.grads["W_hh"][order] = dA2.T @ h_rows[:-1].reshape(T * B, H)
-        self.grads["W_xh"][order] = dA2.T @ x.reshape(T * B, D)
-        self.grads["b_h"][order] = dA2.sum(axis=0)
-        dx = (dA2 @ self.params["W_xh"][order]).reshape(T, B, D)
+        # sums over t as single products over all T*B rows, in the order i, f, g, o of the params
+        dA2 = np.empty((T, B, 4 * H), dtype=dt)
+        dA2[..., :3 * H] = dA[:T, 2 * H:5 * H].transpose(0, 2, 1)
+        dA2[..., 3 * H:] = dA[:T, H:2 * H].transpose(0, 2, 1)
+        dA2 = dA2.reshape(T * B, 4 * H)
+        np.matmul(dA2.T, h_rows[:-1].reshape(T * B, H), out=self.grads["W_hh"])  # sum da h^T
+        np.matmul(dA2.T, x.reshape(T * B, D), out=self.grads["W_xh"])          # sum da x^T
+        np.sum(dA2, axis=0, out=self.grads["b_h"])
+        dx = (dA2 @ self.params["W_xh"]).reshape(T, B, D)                       # W_xh^T da_t
 
-        self.dh_norms = np.sqrt(np.einsum("thb,thb->t", dh, dh))
-        self.dc_norms = np.sqrt(np.einsum("thb,thb->t", dc, dc))
+        self.dh_norms = np.sqrt(np.vecdot(dh.reshape(T, -1), dh.reshape(T, -1)))
+        self.dc_norms = np.sqrt(np.vecdot(dc.reshape(T, -1), dc.reshape(T, -1)))
         return dx, (dh_next.T.copy(), dA[0, 5 * H:].T.copy())
