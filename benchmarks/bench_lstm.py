@@ -1,20 +1,20 @@
 """LSTM forward + backward speed: rnnlib vs a naive per-step NumPy LSTM vs torch.nn.LSTM.
 
-    python benchmarks/bench_lstm.py [--threads 1] [--repeats 7] [--rounds 3] [--quick]
+    python benchmarks/bench_lstm.py [--threads 1] [--rounds 7] [--repeats 5] [--shapes ...] [--quick]
 
 Every (implementation, shape) is measured in its own subprocess, never two
 libraries in one process (their thread pools fight over the cores).  The BLAS /
 OpenMP thread count is the same for all (environment variables
 OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS and torch.set_num_threads).
-The subprocesses of one shape are run in turn, ``--rounds`` times, so a
-slow phase of a shared machine hits every implementation alike.  A timing is
-the median over all repeats of the time of one forward + backward pass
-(float32; dx and all weight gradients computed).  Wall-clock time is the
-headline and the targets are judged on the ratio of medians; the ratio of the
-best repeats and of CPU times are printed as well (on a shared machine other
-processes inflate the medians; torch's CPU time includes its helper threads).  Before timing, each worker computes
-outputs and gradients for the same weights and input; the driver checks that
-all implementations agree.  torch is used only if importable (a benchmark-only
+The subprocesses of one shape are run in turn, ``--rounds`` times, so that a slow
+phase of a shared machine hits every implementation alike.  A timing is the
+median over all repeats of the time of one forward + backward pass (float32; dx
+and all weight gradients computed).  The targets are judged on the ratio of the
+medians of wall-clock time; the ratios of the best repeats and of CPU times are
+printed too (other processes on a shared machine inflate medians; torch's CPU
+time includes its helper threads).  Before timing, each worker computes
+gradients for the same weights and input, and the driver checks that all
+implementations agree.  torch is used only if importable (a benchmark-only
 extra, see benchmarks/README.md).
 """
 import argparse
@@ -96,11 +96,12 @@ def _make_runner(impl, T, B, D, H):
 
 def worker(impl, shape, repeats, min_time):
     run, fingerprint = _make_runner(impl, *shape)
-    for _ in range(2):
+    one = []
+    for _ in range(5):                              # warm-up, and the time of one run
+        t0 = time.perf_counter()
         run()
-    t0 = time.perf_counter()
-    run()
-    one = max(time.perf_counter() - t0, 1e-6)
+        one.append(time.perf_counter() - t0)
+    one = max(min(one), 1e-6)
     number = max(1, int(min_time / one))
     wall, cpu = [], []
     for _ in range(repeats):
@@ -136,7 +137,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=5, help="timed repeats per subprocess")
-    ap.add_argument("--rounds", type=int, default=5, help="subprocesses per implementation")
+    ap.add_argument("--rounds", type=int, default=7, help="subprocesses per implementation")
     ap.add_argument("--min-time", type=float, default=0.1, help="seconds per timed repeat")
     ap.add_argument("--quick", action="store_true", help="1 round, 3 repeats (smoke test)")
     ap.add_argument("--impls", default="rnnlib,naive,torch")
