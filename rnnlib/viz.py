@@ -465,13 +465,17 @@ def _as_curves(norms, name="norms"):
 
 def plot_gradient_norms(norms, labels=None, *, x=None, log=True, ax=None,
                         xlabel=r"distance in time $T - t$",
-                        ylabel=r"$\|\partial L/\partial h_t\|$", title=None):
+                        ylabel=r"$\|\partial L/\partial h_t\|$", title=None, styles=None):
     """Plot gradient norms against time (one curve per model or setting).
 
     ``norms``: a 1-D array (one curve), a 2-D array ``(n_curves, n_steps)`` or a list
     of 1-D arrays.  ``x``: the abscissa (default ``0, 1, ...``, e.g. the
     distance ``T - t``).  ``labels``: one legend entry per curve.  ``log``: log
-    y scale (non-positive values are not drawn).  Returns ``(fig, ax)``.
+    y scale (non-positive values are not drawn).  ``styles``: one dict per curve of
+    matplotlib line properties that replace the defaults (e.g. ``{"ls": "--",
+    "marker": "s", "markevery": 10}``), so that curves lying on top of each other
+    stay distinguishable; ``None`` or ``{}`` keeps the default for that curve.
+    Returns ``(fig, ax)``.
     """
     curves = _as_curves(norms)
     if labels is not None:
@@ -479,6 +483,13 @@ def plot_gradient_norms(norms, labels=None, *, x=None, log=True, ax=None,
         if len(labels) != len(curves):
             raise ValueError(f"labels: expected {len(curves)} labels (one per curve), "
                              f"got {len(labels)}")
+    if styles is not None:
+        styles = list(styles)
+        if len(styles) != len(curves):
+            raise ValueError(f"styles: expected {len(curves)} dicts (one per curve), "
+                             f"got {len(styles)}")
+        if not all(s is None or isinstance(s, dict) for s in styles):
+            raise TypeError("styles: expected a dict of line properties (or None) per curve")
     if ax is None:
         fig, ax = _mpl().plt.subplots(figsize=(6.4, 3.8))
     else:
@@ -489,8 +500,9 @@ def plot_gradient_norms(norms, labels=None, *, x=None, log=True, ax=None,
         if xs.shape != c.shape:
             raise ValueError(f"x: expected shape {c.shape} to match norms[{i}], got {xs.shape}")
         color = colors(i / max(len(curves) - 1, 1)) if len(curves) > 6 else colors(i)
-        ax.plot(xs, c, marker="o" if c.size <= 30 else None, markersize=3.5, lw=1.6,
-                color=color, label=None if labels is None else labels[i])
+        kw = dict(marker="o" if c.size <= 30 else None, markersize=3.5, lw=1.6, color=color)
+        kw.update((styles[i] or {}) if styles is not None else {})
+        ax.plot(xs, c, label=None if labels is None else labels[i], **kw)
     if log:
         ax.set_yscale("log", nonpositive="mask")
     ax.set_xlabel(xlabel)
@@ -574,14 +586,18 @@ def _token_label(s):
 
 def plot_hidden_states(h, *, batch_index=None, tokens=None, cmap="RdBu_r", vmin=-1.0,
                        vmax=1.0, colorbar=True, xlabel="time step $t$", ylabel="hidden unit",
-                       title=None, ax=None):
+                       title=None, ax=None, cbar_label="$h_t$", cax=None):
     """Heatmap of hidden states over time: one row per unit, one column per step.
 
     ``h``: ``(T, H)`` or time-major ``(T, B, H)`` (then ``batch_index`` picks the
     sequence, default 0).  ``tokens``: ``T`` strings (e.g. the characters read)
     shown as x tick labels (space as ``␣``, newline as ``↵``).  The colour scale
-    is fixed to ``[vmin, vmax]`` (default ``[-1, 1]``, the range of tanh).
-    Returns ``(fig, ax)``.
+    is fixed to ``[vmin, vmax]`` (default ``[-1, 1]``, the range of tanh; for a
+    *difference* of states, which lies in ``[-2, 2]``, pass a symmetric range that
+    fits the data and a ``cbar_label`` that says what is shown).  ``colorbar``:
+    draw a colour bar labelled ``cbar_label``, next to ``ax`` or, if ``cax`` is
+    given, into ``cax`` (which is cleared first: useful in animations that redraw
+    ``ax`` every frame).  Returns ``(fig, ax)``.
     """
     a = np.asarray(h)
     if a.dtype.kind not in "fiu":
@@ -601,6 +617,8 @@ def plot_hidden_states(h, *, batch_index=None, tokens=None, cmap="RdBu_r", vmin=
         raise ValueError(f"h: expected T >= 1 and H >= 1, got shape {a.shape}")
     if tokens is not None and len(tokens) != T:
         raise ValueError(f"tokens: expected {T} tokens (one per step), got {len(tokens)}")
+    if not vmin < vmax:
+        raise ValueError(f"vmin, vmax: expected vmin < vmax, got {vmin!r}, {vmax!r}")
     if ax is None:
         fig, ax = _mpl().plt.subplots(figsize=(min(max(4.0, 0.16 * T + 2.0), 12.0),
                                         min(max(2.2, 0.12 * H + 1.2), 7.0)))
@@ -612,8 +630,13 @@ def plot_hidden_states(h, *, batch_index=None, tokens=None, cmap="RdBu_r", vmin=
         ax.set_xticks(range(T), [_token_label(str(s)) for s in tokens])
         ax.tick_params(axis="x", length=0, labelsize=8 if T > 40 else 10)
     if colorbar:
-        cb = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
-        cb.set_label("$h_t$")
+        if cax is None:
+            cb = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+        else:
+            cax.clear()
+            cb = fig.colorbar(im, cax=cax)
+        if cbar_label:
+            cb.set_label(cbar_label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:

@@ -247,6 +247,45 @@ def test_plot_hidden_states():
         plot_hidden_states(h, tokens="abc")
 
 
+def test_plot_gradient_norms_styles_keep_overlapping_curves_apart():
+    same = np.ones(40)
+    _, ax = plot_gradient_norms([same, same, same], labels=["a", "b", "c"], log=False,
+                                styles=[{"ls": "--", "marker": "s", "markevery": 10}, None, {}])
+    assert ax.lines[0].get_linestyle() == "--" and ax.lines[0].get_marker() == "s"
+    assert ax.lines[0].get_markevery() == 10
+    assert ax.lines[1].get_linestyle() == "-" and ax.lines[1].get_marker() == "None"
+    assert ax.lines[0].get_color() != ax.lines[1].get_color()      # colour kept unless given
+    handles = ax.get_legend().legend_handles                         # the legend shows the style
+    assert handles[0].get_linestyle() == "--" and handles[0].get_marker() == "s"
+    _, ax = plot_gradient_norms(np.ones(5), styles=[{"color": "k", "lw": 3}])
+    assert to_hex(ax.lines[0].get_color()) == "#000000" and ax.lines[0].get_linewidth() == 3
+    assert ax.lines[0].get_marker() == "o"                            # defaults not overridden stay
+    with pytest.raises(ValueError, match="styles"):
+        plot_gradient_norms([same, same], styles=[{}])
+    with pytest.raises(TypeError, match="styles"):
+        plot_gradient_norms([same, same], styles=[{}, "--"])
+
+
+def test_plot_hidden_states_colorbar_label_range_and_cax():
+    rng = np.random.default_rng(1)
+    change = np.tanh(rng.standard_normal((8, 4))) - np.tanh(rng.standard_normal((8, 4)))
+    lim = np.abs(change).max()
+    fig, ax = plot_hidden_states(change, vmin=-lim, vmax=lim, cbar_label="change in $h_t$")
+    assert ax.images[0].get_clim() == (-lim, lim)
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "change in $h_t$"
+    _, ax = plot_hidden_states(change)                               # default label: h_t
+    assert ax.figure.axes[1].get_ylabel() == "$h_t$"
+    fig, (ax, cax) = plt.subplots(1, 2, width_ratios=[10, 1])
+    for _ in range(3):                                               # as in an animation
+        ax.clear()
+        plot_hidden_states(change, ax=ax, cax=cax)
+    meshes = [c for c in cax.collections if type(c).__name__ == "QuadMesh"]
+    assert len(fig.axes) == 2 and len(meshes) == 1                 # one bar, not three
+    assert cax.get_ylabel() == "$h_t$"
+    with pytest.raises(ValueError, match="vmin"):
+        plot_hidden_states(change, vmin=1.0, vmax=1.0)
+
+
 def test_import_rnnlib_does_not_load_pyplot():
     import subprocess
     import sys
