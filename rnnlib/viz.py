@@ -347,7 +347,9 @@ def draw_bptt(T=4, *, losses="all", grad_norms=None, show_forward=True, cmap="Re
     ``h_{t-1} -> h_t``.  Red arrows: the backward pass.  Each loss term enters at
     its own step as ``dE^(t)/dy_t``; the gradient ``dL/dh_t`` collects
     ``W_hy^T dE^(t)/dy_t`` from above and ``(dh_{t+1}/dh_t)^T dL/dh_{t+1}`` from
-    the right (the Jacobian ``dh_{t+1}/dh_t = diag(f'(a_{t+1})) W_hh``).
+    the right (the Jacobian ``dh_{t+1}/dh_t = diag(f'(a_{t+1})) W_hh``).  The arrow
+    from ``y_t`` is labelled with its share, ``W_hy^T dE^(t)/dy_t``; ``dL/dh_t``, the
+    sum, is written under the node ``h_t``.
 
     ``losses``: ``"all"`` (one loss term per step, ``L = sum_t E^(t)``) or
     ``"last"`` (one loss at the end, many-to-one).  ``grad_norms``: optional
@@ -369,7 +371,7 @@ def draw_bptt(T=4, *, losses="all", grad_norms=None, show_forward=True, cmap="Re
             raise ValueError("grad_norms: expected finite positive numbers, got "
                              f"min {norms.min():.3g}")
     dx, off = 2.7, 0.17
-    xmin, xmax = 0.3, 1.0 + dx * T + 1.5
+    xmin, xmax = 0.3, 1.0 + dx * T + 2.2      # room for the last step's labels
     ymin, ymax = _ROWS["x"] - 0.65, _ROWS["E"] + 0.65
     fig, ax = _new_axes(ax, xmax - xmin, ymax - ymin)
     fwd = dict(color=_FORWARD_MUTED, lw=1.0) if show_forward else None
@@ -402,12 +404,13 @@ def draw_bptt(T=4, *, losses="all", grad_norms=None, show_forward=True, cmap="Re
                f"grad:h_{t}->h_{t - 1}", color=_GRAD, lw=1.9)
         _label(ax, (prev + xc) / 2, yh - 0.3, rf"$\partial h_{{{t}}}/\partial h_{{{t - 1}}}$",
                f"label:dh{t}", color=_GRAD, ha="center", va="top", size=10)
-        # dL/dh_t label (and the norm)
+        # dL/dh_t (and its norm) under the node: it is the sum of what arrives from
+        # above and from the right, not what the arrow from y_t carries
         text = rf"$\partial L/\partial h_{{{t}}}$"
         if norms is not None:
             text = rf"$\|\partial L/\partial h_{{{t}}}\|$" + "\n" + f"= {norms[t - 1]:.2g}"
-        _label(ax, xc + off + 0.12, yh + 0.62 + (0.1 if norms is not None else 0), text,
-               f"label:dLdh{t}", color=_GRAD, size=10)
+        _label(ax, xc + 0.1, yh - _NODE_H / 2 - 0.42, text, f"label:dLdh{t}", color=_GRAD,
+               size=10, va="top")
         if has_loss(t):
             _node(ax, xc, "y", f"$y_{{{t}}}$", f"node:y_{t}")
             _node(ax, xc, "E", f"$E^{{({t})}}$", f"node:E_{t}")
@@ -423,6 +426,9 @@ def draw_bptt(T=4, *, losses="all", grad_norms=None, show_forward=True, cmap="Re
             _label(ax, xc + off + 0.12, (_ROWS["y"] + _ROWS["E"]) / 2,
                    rf"$\partial E^{{({t})}}/\partial y_{{{t}}}$", f"label:dEdy{t}",
                    color=_GRAD, size=10)
+            _label(ax, xc + off + 0.12, (yh + _ROWS["y"]) / 2,
+                   rf"$W_{{hy}}^\top \partial E^{{({t})}}/\partial y_{{{t}}}$",
+                   f"label:share{t}", color=_GRAD, size=10)
         h_in[t] = xc
     if losses == "last":
         ax.text(1.0 + dx * T - _NODE_W / 2 - 0.3, _ROWS["E"], r"$L = E^{(" + str(T) + ")}$",

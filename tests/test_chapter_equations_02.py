@@ -108,7 +108,8 @@ def test_shared_weight_gradient_is_sum_over_copies():
 
 
 def test_graves_unitwise_form_equals_vector_form():
-    """bptt-eq-graves: delta_h^t = theta'(a_h^t) (sum_k delta_k^t w_hk + sum_h' delta_h'^{t+1} w_hh')."""
+    """bptt-eq-graves: delta_h^t = theta'(a_h^t) (sum_k delta_k^t w_hk + sum_h' delta_h'^{t+1} w_hh'),
+    and the three weight gradients sum_t delta_h^t x_i^t, sum_t delta_h^t b_h'^{t-1}, sum_t delta_k^t b_h^t."""
     model, x, d, h0 = _setup(4, B=1)
     y, _ = model.forward(x, h0)
     _, dy = rnnlib.softmax_cross_entropy(y, d, reduction="sum")
@@ -125,9 +126,20 @@ def test_graves_unitwise_form_equals_vector_form():
             delta[t, j] = (1 - h[t, j] ** 2) * s
     ours = (1 - h[1:] ** 2) * model.layer.cache["dh"][:, 0]
     np.testing.assert_allclose(delta[1:T + 1], ours, rtol=0, atol=1e-12)
-    dw = np.array([[sum(delta[t, j] * h[t - 1, i] for t in range(1, T + 1)) for j in range(H)]
+    steps = range(1, T + 1)
+    # dL/dw_h'h = sum_t delta_h^t b_h'^{t-1}: the *previous* activation
+    dw = np.array([[sum(delta[t, j] * h[t - 1, i] for t in steps) for j in range(H)]
                    for i in range(H)])                  # dL/dw_ij, i -> j
     np.testing.assert_allclose(dw.T, model.grads["rnn.W_hh"], rtol=0, atol=1e-12)
+    # dL/dw_ih = sum_t delta_h^t x_i^t
+    D = x.shape[2]
+    dw_ih = np.array([[sum(delta[t, j] * x[t - 1, 0, i] for t in steps) for j in range(H)]
+                      for i in range(D)])
+    np.testing.assert_allclose(dw_ih.T, model.grads["rnn.W_xh"], rtol=0, atol=1e-12)
+    # dL/dw_hk = sum_t delta_k^t b_h^t, with delta_k^t = dL/da_k^t (a_k^t = y_t's component k)
+    dw_hk = np.array([[sum(dy[t - 1, 0, k] * h[t, j] for t in steps) for k in range(K)]
+                      for j in range(H)])
+    np.testing.assert_allclose(dw_hk.T, model.grads["head.W"], rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("T", [1, 10, 100])

@@ -190,6 +190,22 @@ def test_bptt_shading_by_gradient_norm():
         draw_bptt(2, losses="some")
 
 
+def test_bptt_arrow_from_y_carries_only_its_share_and_the_total_sits_under_h():
+    _, ax = draw_bptt(3, grad_norms=[1.0, 2.0, 3.0])
+    by_gid = {t.get_gid(): t for t in ax.texts}
+    for s in range(1, 4):
+        share = by_gid[f"label:share{s}"]
+        assert share.get_text() == rf"$W_{{hy}}^\top \partial E^{{({s})}}/\partial y_{{{s}}}$"
+        _, y_share = share.get_position()
+        assert 1.7 < y_share < 3.4                       # between the h and y rows
+        total = by_gid[f"label:dLdh{s}"]
+        assert total.get_position()[1] < 1.7 - 0.28      # under the node h_s
+        assert rf"\partial L/\partial h_{{{s}}}" in total.get_text()
+    _, ax = draw_bptt(3, losses="last")
+    assert [t.get_gid() for t in ax.texts if (t.get_gid() or "").startswith("label:share")] \
+        == ["label:share3"]
+
+
 # ----------------------------------------------------------------------------- plots
 
 def test_plot_gradient_norms():
