@@ -45,7 +45,8 @@ class GRU:
     Internals: after ``forward``, ``cache["h"]`` ``(T + 1, B, H)`` (``h[0] = h_0``) and
     ``gates``: dict ``r, z, n`` of ``(T, B, H)``; after ``backward``, ``dh_norms`` ``(T,)``.
     Inside, states are stored as columns ``(H, B)`` as in the maths, so that each
-    gate is a contiguous block (faster elementwise calls); see ``rnnlib.lstm``.
+    gate is a contiguous block (faster elementwise calls), and buffers with their
+    per-step views are kept between calls with the same (T, B); see ``rnnlib.lstm``.
     """
 
     def __init__(self, input_size, hidden_size, *, rng=None, dtype=np.float64,
@@ -62,6 +63,10 @@ class GRU:
                        "b_xh": np.zeros(3 * H, self.dtype), "b_hh": np.zeros(3 * H, self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self._scale = np.r_[np.full(2 * H, 0.5), np.ones(H)].astype(self.dtype)  # a/2 for sigma
+        # [W_hh, b] with r, z rows halved and b = [0; 0; b_hn]: the recurrent product of a
+        # state column with a 1 appended, [h; 1], gives W_hr h, W_hz h and W_hn h + b_hn at once
+        self._Wh1 = np.zeros((3 * H, H + 1), dtype=self.dtype)
+        self._fws = self._bws = None  # workspaces (buffers and per-step views) for one (T, B)
         self.cache = None
         self.dh_norms = None
 
@@ -74,103 +79,124 @@ class GRU:
         """Gate activations of the last forward: dict ``r, z, n`` of ``(T, B, H)`` arrays."""
         if self.cache is None:
             raise RuntimeError("GRU.gates: no forward pass yet; call forward first")
-        H, S = self.hidden_size, self.cache["S"].transpose(0, 2, 1)     # (T, B, 4H)
-        return {"r": S[..., :H], "z": S[..., H:2 * H], "n": S[..., 3 * H:]}
+        H, S = self.hidden_size, self._fws["S"].transpose(0, 2, 1)      # (T, B, 4H)
+        return {"r": S[..., :H].copy(), "z": S[..., H:2 * H].copy(), "n": S[..., 3 * H:].copy()}
+
+    def _forward_workspace(self, T, B):
+        ws = self._fws
+        if ws is not None and ws["TB"] == (T, B):
+            return ws
+        H, dt = self.hidden_size, self.dtype
+        h1 = np.empty((T + 1, H + 1, B), dtype=dt)             # [h_t; 1] as columns
+        h1[:, H] = 1.0
+        # S[t] = [r_t; z_t; m_t; n_t] (4H, B), with m_t = W_hn h_{t-1} + b_hn
+        S = np.empty((T, 4 * H, B), dtype=dt)
+        X = np.empty((T, 3 * H, B), dtype=dt)                   # input projections
+        tmp = np.empty((H, B), dtype=dt)
+        steps = list(zip(h1[:-1], S[:, :3 * H], S[:, :2 * H], X[:, :2 * H], S[:, :H],
+                         S[:, H:2 * H], S[:, 2 * H:3 * H], S[:, 3 * H:], X[:, 2 * H:],
+                         h1[:-1, :H], h1[1:, :H]))
+        self._fws = ws = {"TB": (T, B), "h1": h1, "S": S, "X": X, "tmp": tmp, "steps": steps}
+        return ws
 
     def forward(self, x, state=None):
         """Run the GRU over all T steps; return ``(h_1..h_T (T, B, H), h_T (B, H))``."""
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype
+        if state is not None:
+            check_array(state, "state", (B, H), dt)
         p = self.params
-        # column layout inside (as in the maths): h_t is an (H, B) block, each gate a
-        # contiguous (H, B) block; the API stays time-major (T, B, H)
-        h = np.empty((T + 1, H, B), dtype=dt)
-        h[0] = 0.0 if state is None else check_array(state, "state", (B, H), dt).T
+        ws = self._forward_workspace(T, B)
+        h1, S, X, tmp = ws["h1"], ws["S"], ws["X"], ws["tmp"]
+        h1[0, :H] = 0.0 if state is None else state.T
 
-        scale = self._scale[:, None]                          # r, z rows halved: sigma via tanh
-        Wh = p["W_hh"] * scale
-        b_hn = p["b_hh"][2 * H:, None]
+        scale = self._scale                                   # r, z rows halved: sigma via tanh
+        Wh1 = self._Wh1
+        np.multiply(p["W_hh"], scale[:, None], out=Wh1[:, :H])
+        Wh1[2 * H:, H] = p["b_hh"][2 * H:]                    # b_hn (inside the reset product)
         b = p["b_xh"].copy()
         b[:2 * H] += p["b_hh"][:2 * H]                        # b_hr, b_hz join the input side
-        X = input_projection(p["W_xh"] * scale, b * self._scale, x)   # (T, 3H, B), all steps
-        X_rz, X_n = X[:, :2 * H], X[:, 2 * H:]
+        input_projection(p["W_xh"] * scale[:, None], b * scale, x, out=X)   # all steps at once
 
-        # S[t] = [r_t; z_t; m_t; n_t] with m_t = W_hn h_{t-1} + b_hn  (4H, B)
-        S = np.empty((T, 4 * H, B), dtype=dt)
-        RZ, M, N = S[:, :2 * H], S[:, 2 * H:3 * H], S[:, 3 * H:]
-        r, z = S[:, :H], S[:, H:2 * H]
-        hW = np.empty((3 * H, B), dtype=dt)
-        hW_rz, hW_n = hW[:2 * H], hW[2 * H:]
-        tmp = np.empty((H, B), dtype=dt)
-        for t in range(T):
-            np.matmul(Wh, h[t], out=hW)                       # W_hh h_{t-1}, all gates
-            np.add(hW_rz, X_rz[t], out=RZ[t])
-            np.tanh(RZ[t], out=RZ[t])
-            RZ[t] *= 0.5                                      # r, z = 0.5 + 0.5 tanh(a / 2)
-            RZ[t] += 0.5
-            np.add(hW_n, b_hn, out=M[t])                      # m_t = W_hn h_{t-1} + b_hn
-            np.multiply(r[t], M[t], out=N[t])                 # r_t * m_t
-            N[t] += X_n[t]                                    # + W_xn x_t + b_xn
-            np.tanh(N[t], out=N[t])                           # n_t
-            np.subtract(h[t], N[t], out=tmp)
-            tmp *= z[t]
-            np.add(N[t], tmp, out=h[t + 1])                   # h_t = n_t + z_t (h_{t-1} - n_t)
+        for h_prev, hW, rz, x_rz, r, z, m, n, x_n, hp, h_t in ws["steps"]:
+            np.matmul(Wh1, h_prev, out=hW)                    # [W_hr h; W_hz h; W_hn h + b_hn]
+            rz += x_rz                                        # + W_xr x + b_r, W_xz x + b_z
+            np.tanh(rz, out=rz)
+            rz *= 0.5                                         # r, z = 0.5 + 0.5 tanh(a / 2)
+            rz += 0.5
+            np.multiply(r, m, out=n)                          # r_t * (W_hn h_{t-1} + b_hn)
+            n += x_n                                          # + W_xn x_t + b_xn
+            np.tanh(n, out=n)                                 # n_t
+            np.subtract(hp, n, out=tmp)
+            tmp *= z
+            np.add(n, tmp, out=h_t)                           # h_t = n_t + z_t (h_{t-1} - n_t)
 
-        h_rows = np.ascontiguousarray(h.transpose(0, 2, 1))  # (T + 1, B, H)
-        self.cache = {"x": x, "h": h_rows, "h_col": h, "S": S}
+        h_rows = np.ascontiguousarray(h1[:, :H].transpose(0, 2, 1))   # (T + 1, B, H)
+        self.cache = {"x": x, "h": h_rows}
         return h_rows[1:], h_rows[T]
+
+    def _backward_workspace(self, T, B):
+        ws = self._bws
+        if ws is not None and ws["TB"] == (T, B):
+            return ws
+        H, dt = self.hidden_size, self.dtype
+        dy = np.empty((T, H, B), dtype=dt)                      # d_outputs as columns
+        dh = np.empty((T, H, B), dtype=dt)                      # dL/dh_t
+        K = np.empty((T, 4 * H, B), dtype=dt)                   # local derivatives, see below
+        dK = np.empty((T, 4 * H, B), dtype=dt)                  # [da_r; da_z; dm; dh_t z_t]
+        steps = [(dy[t], dh[t], K[t].reshape((4, H, B), copy=False),
+                  dK[t].reshape((4, H, B), copy=False), dK[t, :3 * H], dK[t, 3 * H:])
+                 for t in reversed(range(T))]
+        self._bws = ws = {"TB": (T, B), "dy": dy, "dh": dh, "K": K, "dK": dK, "steps": steps,
+                          "dh_next": np.empty((H, B), dtype=dt)}
+        return ws
 
     def backward(self, d_outputs, d_final_state=None):
         """Backpropagation through time; return ``(dx (T, B, D), dh_0 (B, H))``."""
         if self.cache is None:
             raise RuntimeError("GRU.backward: no forward pass to differentiate; "
                                "call forward first")
-        cache = self.cache
-        x, h_rows, h, S = cache["x"], cache["h"], cache["h_col"], cache["S"]
+        x, h_rows = self.cache["x"], self.cache["h"]
+        h1, S = self._fws["h1"], self._fws["S"]
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype
+        ws = self._backward_workspace(T, B)
+        dy, dh, K, dK, dh_next = ws["dy"], ws["dh"], ws["K"], ws["dK"], ws["dh_next"]
         if d_outputs is None:
-            dy = np.zeros((T, H, B), dtype=dt)
+            dy[...] = 0.0
         else:
             check_array(d_outputs, "d_outputs", (T, B, H), dt)
-            dy = np.ascontiguousarray(d_outputs.transpose(0, 2, 1))   # columns (T, H, B)
-        dh_next = np.zeros((H, B), dtype=dt)
+            dy[...] = d_outputs.transpose(0, 2, 1)
+        dh_next[...] = 0.0
         if d_final_state is not None:
             dh_next[...] = check_array(d_final_state, "d_final_state", (B, H), dt).T
 
         # local derivatives for all t at once: [da_r; da_z; dm; dh_t z_t] = K_t * dh_t
         r, z, M, N = (S[:, k * H:(k + 1) * H] for k in range(4))
         Kn = (1.0 - z) * (1.0 - N * N)                        # da_n = dh * (1 - z) * (1 - n^2)
-        K = np.empty((T, 4 * H, B), dtype=dt)
         np.multiply(Kn * M, r * (1.0 - r), out=K[:, :H])      # da_r = da_n * m * r(1 - r)
-        np.multiply(h[:-1] - N, z * (1.0 - z), out=K[:, H:2 * H])  # da_z = dh (h_{t-1} - n) z'
+        np.multiply(h1[:-1, :H] - N, z * (1.0 - z), out=K[:, H:2 * H])  # da_z = dh (h - n) z'
         np.multiply(Kn, r, out=K[:, 2 * H:3 * H])             # dm = da_n * r
         K[:, 3 * H:] = z                                      # direct path h_{t-1} -> h_t
-        K4 = K.reshape(T, 4, H, B)
 
-        dK = np.empty((T, 4 * H, B), dtype=dt)                # [da_r; da_z; dm; dh_t z_t]
-        dK4 = dK.reshape(T, 4, H, B)
-        dGh, dz_direct = dK[:, :3 * H], dK[:, 3 * H:]         # dGh: grads of W_hh h_{t-1} + b_hh
-        dh = np.empty((T, H, B), dtype=dt)
         WhT = self.params["W_hh"].T
-        for t in reversed(range(T)):
-            np.add(dy[t], dh_next, out=dh[t])                 # dh_t
-            np.multiply(K4[t], dh[t], out=dK4[t])             # [da_r; da_z; dm; dh_t z_t]
-            np.matmul(WhT, dGh[t], out=dh_next)               # W_hh^T [da_r; da_z; dm]
-            dh_next += dz_direct[t]                           # + dh_t * z_t (direct path)
+        for dy_t, dh_t, K_t, dK_t, dGh_t, dz_direct in ws["steps"]:
+            np.add(dy_t, dh_next, out=dh_t)                   # dh_t
+            np.multiply(K_t, dh_t, out=dK_t)                  # [da_r; da_z; dm; dh_t z_t]
+            np.matmul(WhT, dGh_t, out=dh_next)                # W_hh^T [da_r; da_z; dm]
+            dh_next += dz_direct                              # + dh_t * z_t (direct path)
 
         # sums over t: single products over all T*B rows (rows: time-major again)
-        dGx = np.empty((T, B, 3 * H), dtype=dt)               # input side: da_r, da_z, da_n
-        dGx[..., :2 * H] = dGh[:, :2 * H].transpose(0, 2, 1)
+        dGh = np.ascontiguousarray(dK[:, :3 * H].transpose(0, 2, 1)).reshape(T * B, 3 * H)
+        dGx = dGh.copy().reshape(T, B, 3 * H)                 # input side: da_r, da_z, da_n
         dGx[..., 2 * H:] = (dh * Kn).transpose(0, 2, 1)       # da_n = dh * (1 - z) * (1 - n^2)
-        dGh2 = np.ascontiguousarray(dGh.transpose(0, 2, 1)).reshape(T * B, 3 * H)
-        dGx2 = dGx.reshape(T * B, 3 * H)
-        np.matmul(dGh2.T, h_rows[:-1].reshape(T * B, H), out=self.grads["W_hh"])
-        np.sum(dGh2, axis=0, out=self.grads["b_hh"])
-        np.matmul(dGx2.T, x.reshape(T * B, D), out=self.grads["W_xh"])
-        np.sum(dGx2, axis=0, out=self.grads["b_xh"])
-        dx = (dGx2 @ self.params["W_xh"]).reshape(T, B, D)
+        dGx = dGx.reshape(T * B, 3 * H)
+        np.matmul(dGh.T, h_rows[:-1].reshape(T * B, H), out=self.grads["W_hh"])
+        np.sum(dGh, axis=0, out=self.grads["b_hh"])
+        np.matmul(dGx.T, x.reshape(T * B, D), out=self.grads["W_xh"])
+        np.sum(dGx, axis=0, out=self.grads["b_xh"])
+        dx = (dGx @ self.params["W_xh"]).reshape(T, B, D)
 
-        self.dh_norms = np.sqrt(np.einsum("thb,thb->t", dh, dh))
+        self.dh_norms = np.sqrt(np.vecdot(dh.reshape(T, -1), dh.reshape(T, -1)))
         return dx, dh_next.T.copy()
