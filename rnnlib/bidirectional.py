@@ -21,7 +21,8 @@ class Bidirectional:
 
     ``fwd`` and ``bwd`` are recurrent layers with the same ``input_size`` and
     ``dtype`` (e.g. two ``RNN``/``LSTM``/``GRU``; their hidden sizes may differ).
-    ``hidden_size`` = fwd.hidden_size + bwd.hidden_size is the output width.
+    ``hidden_size`` = fwd.hidden_size + bwd.hidden_size is the output width (for layers whose
+    outputs are not their hidden states, e.g. ``JordanRNN``, the width is that of their outputs).
 
     ``forward(x (T, B, D), state=None) -> (y (T, B, Hf + Hb), (fwd_final, bwd_final))``;
     ``state`` is ``None`` or a pair ``(fwd_state, bwd_state)`` (either may be ``None``);
@@ -79,6 +80,7 @@ class Bidirectional:
         out_f, fin_f = self.fwd.forward(x, state[0])
         out_b, fin_b = self.bwd.forward(x[::-1], state[1])    # read right to left
         self._TB = x.shape[:2]
+        self._widths = (out_f.shape[-1], out_b.shape[-1])     # output widths (Hf, Hb)
         y = np.concatenate([out_f, out_b[::-1]], axis=-1)     # re-align hb_t with hf_t
         return y, (fin_f, fin_b)
 
@@ -87,7 +89,7 @@ class Bidirectional:
         if self._TB is None:
             raise RuntimeError("Bidirectional.backward: no forward pass to differentiate; "
                                "call forward first")
-        Hf = self.fwd.hidden_size
+        Hf, Hb = self._widths
         if d_final_state is None:
             d_final_state = (None, None)
         elif not isinstance(d_final_state, (tuple, list)) or len(d_final_state) != 2:
@@ -96,7 +98,7 @@ class Bidirectional:
         if d_outputs is None:
             d_f = d_b = None
         else:
-            check_array(d_outputs, "d_outputs", (*self._TB, self.hidden_size), self.dtype)
+            check_array(d_outputs, "d_outputs", (*self._TB, Hf + Hb), self.dtype)
             d_f = np.ascontiguousarray(d_outputs[..., :Hf])
             d_b = np.ascontiguousarray(d_outputs[::-1, :, Hf:])   # back into the bwd layer's time
         dx_f, ds_f = self.fwd.backward(d_f, d_final_state[0])

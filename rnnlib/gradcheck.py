@@ -85,6 +85,18 @@ def _rebuild(s, leaves):
     return next(leaves)
 
 
+def _paired_leaves(s, d):
+    """The arrays of ``d`` at the places where the state ``s`` has arrays (skipping ``None``s of ``s``)."""
+    if s is None:
+        return []
+    if isinstance(s, (tuple, list)):
+        if not isinstance(d, (tuple, list)) or len(d) != len(s):
+            raise ValueError(f"layer: backward returned an initial-state gradient of structure "
+                             f"{type(d).__name__}, expected a {type(s).__name__} of length {len(s)}")
+        return [leaf for si, di in zip(s, d) for leaf in _paired_leaves(si, di)]
+    return [d]
+
+
 def gradcheck_report(layer, x, state=None, *, eps=1e-5, seed=0):
     """Max relative error per checked array: ``{"W_xh": ..., ..., "x": ..., "state": ...}``.
 
@@ -133,7 +145,7 @@ def gradcheck_report(layer, x, state=None, *, eps=1e-5, seed=0):
     state_names = (["state"] if len(state_leaves) == 1 and not isinstance(state, (tuple, list))
                    else [f"state[{i}]" for i in range(len(state_leaves))])
     if state_leaves:
-        d_leaves = _leaves(dstate)
+        d_leaves = _paired_leaves(state, dstate)
         if len(d_leaves) != len(state_leaves):
             raise ValueError(f"layer: backward returned {len(d_leaves)} initial-state gradients, "
                              f"expected {len(state_leaves)}")

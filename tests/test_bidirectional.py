@@ -95,3 +95,14 @@ def test_errors():
     bi.forward(np.zeros((2, 1, 3)))
     with pytest.raises(ValueError, match=r"d_outputs: expected shape \(2, 1, 6\), got \(2, 1, 2\)"):
         bi.backward(np.zeros((2, 1, 2)))
+
+
+def test_bidirectional_of_jordan_layers_uses_their_output_width():
+    """A JordanRNN outputs y (width K), not h (width H): the split must follow the outputs."""
+    import rnnlib
+    rng = np.random.default_rng(3)
+    bi = rnnlib.Bidirectional(rnnlib.JordanRNN(3, 5, 2, rng=0), rnnlib.JordanRNN(3, 4, 3, rng=1))
+    x = rng.normal(size=(4, 2, 3))
+    y, _ = bi.forward(x)
+    assert y.shape == (4, 2, 5)
+    assert rnnlib.gradcheck(bi, x) < 1e-8

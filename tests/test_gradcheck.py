@@ -80,3 +80,15 @@ def test_linear_like_layer():
     rng = np.random.default_rng(3)
     rep = gradcheck_report(Linear(3, 2, rng=rng), rng.standard_normal((2, 3)))
     assert set(rep) == {"W", "b", "x"} and max(rep.values()) < 1e-7
+
+
+def test_gradcheck_stacked_state_with_a_none_entry():
+    """A Stacked state may leave a layer's initial state as None (zeros); only given arrays are checked."""
+    import rnnlib
+    rng = np.random.default_rng(4)
+    s = rnnlib.Stacked([rnnlib.RNN(3, 4, rng=0), rnnlib.LSTM(4, 4, rng=1), rnnlib.RNN(4, 4, rng=2)])
+    x = rng.normal(size=(3, 2, 3))
+    state = [rng.normal(size=(2, 4)), None, rng.normal(size=(2, 4))]
+    report = rnnlib.gradcheck_report(s, x, state)
+    assert set(report) >= {"state[0]", "state[1]", "x"}
+    assert max(report.values()) < 1e-8
