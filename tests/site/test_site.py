@@ -126,6 +126,13 @@ def test_nothing_is_loaded_from_other_hosts(reports):
         assert not foreign, f"{page}: loads resources from other hosts: {foreign[:5]}"
 
 
+@functools.lru_cache(maxsize=None)
+def element_ids(path):
+    """The set of element ids in an HTML file (parsed once per file)."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return frozenset(tag["id"] for tag in soup.find_all(id=True))
+
+
 def test_internal_links_resolve(reports):
     base = reports[1] + "/site/"
     for page, r in reports[0].items():
@@ -138,6 +145,5 @@ def test_internal_links_resolve(reports):
                 target = target / "index.html"
             assert target.exists(), f"{page}: link to missing file {href}"
             if parsed.fragment and target.suffix == ".html":
-                soup = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
-                assert soup.find(id=parsed.fragment) is not None, (
+                assert urllib.parse.unquote(parsed.fragment) in element_ids(target), (
                     f"{page}: link to missing anchor #{parsed.fragment} in {target.name}")
