@@ -132,7 +132,7 @@ class GRU:
             tmp *= z
             np.add(n, tmp, out=h_t)                           # h_t = n_t + z_t (h_{t-1} - n_t)
 
-        h_rows = np.ascontiguousarray(h1[:, :H].transpose(0, 2, 1))   # (T + 1, B, H)
+        h_rows = h1[:, :H].transpose(0, 2, 1).copy()   # (T + 1, B, H), a new array
         self.cache = {"x": x, "h": h_rows}
         return h_rows[1:], h_rows[T]
 

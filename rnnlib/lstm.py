@@ -166,8 +166,10 @@ class LSTM:
             np.tanh(c_t, out=tc_t)
             np.multiply(o, tc_t, out=h_t)                 # h_t = o_t * tanh(c_t)
 
-        h_rows = np.ascontiguousarray(h.transpose(0, 2, 1))   # (T + 1, B, H), time-major API
-        c_rows = np.ascontiguousarray(c.transpose(0, 2, 1))
+        # (T + 1, B, H), time-major API; always new arrays (np.ascontiguousarray would return a
+        # view of the workspace when B = 1, which the next forward overwrites)
+        h_rows = h.transpose(0, 2, 1).copy()
+        c_rows = c.transpose(0, 2, 1).copy()
         self.cache = {"x": x, "h": h_rows, "c": c_rows}
         return h_rows[1:], (h_rows[T], c_rows[T])
 
