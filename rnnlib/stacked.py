@@ -53,6 +53,20 @@ class Stacked:
             if out is not None and inp is not None and out != inp:
                 raise ValueError(f"layers[{i}]: expected input_size {out} (the output size of "
                                  f"layers[{i - 1}]), got {inp}")
+        for i, layer in enumerate(layers):
+            for j in range(i):
+                if layers[j] is layer:
+                    raise ValueError(f"layers: expected distinct layer objects, got the same object "
+                                     f"at layers[{j}] and layers[{i}] (each layer of a stack needs "
+                                     f"its own parameters, gradients and caches)")
+        owner = {}
+        for i, layer in enumerate(layers):
+            for k, v in layer.params.items():
+                j = owner.setdefault(id(v), i)
+                if j != i:
+                    raise ValueError(f"layers: expected layers with their own parameters, got "
+                                     f"layers[{i}].params[{k!r}] shared with layers[{j}] (the "
+                                     f"gradients of a shared array would overwrite each other)")
         dtypes = {np.dtype(layer.dtype) for layer in layers if hasattr(layer, "dtype")}
         if len(dtypes) > 1:
             raise TypeError(f"layers: expected one dtype for all layers, got {sorted(map(str, dtypes))}")

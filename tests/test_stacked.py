@@ -103,3 +103,26 @@ def test_errors():
     with pytest.raises(ValueError, match=r"state: expected None or a list of 2 per-layer states, "
                                          r"got list of length 1"):
         st.forward(np.zeros((2, 1, 3)), [np.zeros((1, 4))])
+
+
+def test_same_layer_twice_refused():
+    r = RNN(3, 3, rng=0)
+    with pytest.raises(ValueError, match="layers"):
+        Stacked([r, r])
+    with pytest.raises(ValueError, match="layers"):
+        Stacked([RNN(3, 3, rng=1), r, r])
+    Stacked([RNN(3, 3, rng=1), RNN(3, 3, rng=2)])         # distinct layers are fine
+
+
+def test_shared_params_refused():
+    from rnnlib import LSTM, Bidirectional
+    f = LSTM(3, 3, rng=0)
+    with pytest.raises(ValueError, match="layers"):
+        Stacked([f, Bidirectional(LSTM(3, 3, rng=1), f)])
+
+
+def test_shared_layer_in_sequence_model_refused():
+    from rnnlib import SequenceModel
+    r = RNN(3, 3, rng=0)
+    with pytest.raises(ValueError, match="layers"):
+        SequenceModel(Stacked([r, r]), 2)
