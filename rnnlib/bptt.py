@@ -56,7 +56,8 @@ def truncated_bptt(model, x, targets, loss_fn, k, state=None, mask=None, reducti
     Parameters
     ----------
     model : layer or many-to-many model; ``forward(x_c, state)`` must return per-step
-        outputs ``(T_c, B, K)``.
+        outputs ``(T_c, B, K)``.  For k < T it must be causal: a model with a Bidirectional
+        layer (which reads the future) raises ValueError, since its sequences can not be cut.
     x : (T, B, D) inputs.  targets : (T, B) or (T, B, K), per-step targets ``d^(t)``.
     loss_fn : ``loss_fn(y, d[, mask=m]) -> (loss, dy)``.
     k : chunk length, a positive int (k >= T gives full BPTT, the same numbers exactly).
@@ -72,6 +73,11 @@ def truncated_bptt(model, x, targets, loss_fn, k, state=None, mask=None, reducti
     T = x.shape[0]
     if k >= T:
         return full_bptt(model, x, targets, loss_fn, state, mask)
+    from .model import NOT_CAUSAL, _is_causal
+    if not _is_causal(model):
+        raise ValueError(f"model: expected a causal model for truncated BPTT with k = {k} < "
+                         f"T = {T}, got one with a Bidirectional layer; {NOT_CAUSAL}; "
+                         f"use full BPTT (k >= T)")
 
     starts = range(0, T, k)
     if mask is None:

@@ -39,12 +39,21 @@ def _top_bidirectional(layer):
 
 
 def _is_causal(layer):
-    """True if the output at step t depends only on x_1..x_t (no backward direction)."""
+    """True if the output at step t depends only on x_1..x_t (no backward direction).
+
+    ``layer`` may be a layer, a Stacked or a SequenceModel (its layer is checked)."""
     if _is_bidirectional(layer):
         return False
     if isinstance(layer, Stacked):
         return all(_is_causal(sub) for sub in layer.layers)
+    if isinstance(layer, SequenceModel):
+        return _is_causal(layer.layer)
     return True
+
+
+NOT_CAUSAL = ("a bidirectional layer reads the future (its backward direction starts at the "
+              "end of the sequence), so the sequence can not be cut into chunks or continued "
+              "from a carried state")
 
 
 class SequenceModel:

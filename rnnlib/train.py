@@ -70,7 +70,8 @@ def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip
     iterations : number of updates (a positive int).
     clip_norm : rescale the gradient if ``||g|| > clip_norm`` (``clip_grad_norm``).
     clip_value : clip every gradient entry to ``[-clip_value, clip_value]``.
-    bptt_k : None = full BPTT; an int k = truncated BPTT in chunks of k steps.
+    bptt_k : None = full BPTT; an int k = truncated BPTT in chunks of k steps (causal models
+        only: with a Bidirectional layer, bptt_k or carry_state=True raises ValueError).
     reduction : "mean" or "sum", the reduction ``loss_fn`` uses, needed to weight the chunks
         of truncated BPTT; None = the ``reduction`` keyword of a ``functools.partial``
         ``loss_fn`` if it has one, else "mean" (the default of rnnlib's losses).
@@ -99,6 +100,13 @@ def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                   or not math.isfinite(value) or value <= 0):
             raise ValueError(f"{name}: expected None or a finite number > 0, got {value!r}")
+    if bptt_k is not None or carry_state:
+        from .model import NOT_CAUSAL, _is_causal
+        if not _is_causal(model):
+            what = "bptt_k" if bptt_k is not None else "carry_state"
+            raise ValueError(f"{what}: truncated BPTT and carry_state need a causal model, got "
+                             f"one with a Bidirectional layer; {NOT_CAUSAL}; use bptt_k=None "
+                             f"and carry_state=False")
     if not hasattr(optimizer, "step"):
         raise TypeError(f"optimizer: expected an object with step(params, grads), "
                         f"got {type(optimizer).__name__}")

@@ -155,3 +155,30 @@ def test_errors():
     m1 = SequenceModel(RNN(D, H, rng=1), K, head="many-to-one", rng=2)
     with pytest.raises(ValueError, match=r"model: expected per-step outputs"):
         truncated_bptt(m1, x, d, softmax_cross_entropy, 2)
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_bidirectional_refused_for_chunks(stacked):
+    from rnnlib import Bidirectional, Stacked
+    rng = np.random.default_rng(0)
+    bi = Bidirectional(RNN(3, 2, rng=1), RNN(3, 2, rng=2))
+    layer = Stacked([RNN(3, 3, rng=3), bi]) if stacked else bi
+    model = SequenceModel(layer, 3, rng=4)
+    x = rng.standard_normal((6, 2, 3))
+    d = rng.integers(0, 3, (6, 2))
+    with pytest.raises(ValueError, match="model: .*bidirectional layer reads the future"):
+        truncated_bptt(model, x, d, softmax_cross_entropy, 2)
+    loss, _ = truncated_bptt(model, x, d, softmax_cross_entropy, 6)   # k >= T: full BPTT
+    assert loss == full_bptt(model, x, d, softmax_cross_entropy)[0]
+
+
+def test_fit_refuses_bidirectional_with_bptt_k_or_carry_state():
+    from rnnlib import Bidirectional, SGD, fit
+    rng = np.random.default_rng(0)
+    model = SequenceModel(Bidirectional(RNN(3, 2, rng=1), RNN(3, 2, rng=2)), 3, rng=4)
+    batch = (rng.standard_normal((6, 2, 3)), rng.integers(0, 3, (6, 2)))
+    with pytest.raises(ValueError, match="bptt_k: .*bidirectional"):
+        fit(model, lambda i: batch, softmax_cross_entropy, SGD(0.1), 1, bptt_k=2)
+    with pytest.raises(ValueError, match="carry_state: .*bidirectional"):
+        fit(model, lambda i: batch, softmax_cross_entropy, SGD(0.1), 1, carry_state=True)
+    fit(model, lambda i: batch, softmax_cross_entropy, SGD(0.1), 1)    # full BPTT is fine
