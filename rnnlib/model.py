@@ -191,12 +191,23 @@ def generate(model, x0, steps, *, state=None, mode="sample", temperature=1.0, rn
     (regression, e.g. continuing a sine) and return ``(steps, B, K)`` in the model's dtype.
     The first output is the model's prediction after the last prompt step.
     """
+    if not isinstance(model, SequenceModel):
+        raise TypeError(f"model: expected a SequenceModel (a recurrent layer with an output "
+                        f"head), got {type(model).__name__}")
+    if not _is_causal(model):
+        raise ValueError("model: expected a causal model, got one with a Bidirectional layer; "
+                         "a bidirectional network can not be used for next-step prediction "
+                         "(every output depends on future inputs)")
     if mode not in ("sample", "argmax", "value"):
         raise ValueError(f"mode: expected 'sample', 'argmax' or 'value', got {mode!r}")
     steps = check_positive_int(steps, "steps")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
-            or not np.isfinite(temperature) or temperature <= 0:
+    if isinstance(temperature, (bool, np.bool_)) \
+            or not isinstance(temperature, (int, float, np.integer, np.floating)):
+        raise TypeError(f"temperature: expected a finite number > 0, got "
+                        f"{type(temperature).__name__}")
+    if not np.isfinite(temperature) or temperature <= 0:
         raise ValueError(f"temperature: expected a finite number > 0, got {temperature!r}")
+    temperature = float(temperature)
     if isinstance(x0, np.ndarray) and x0.ndim == 2:
         x0 = x0[None]
     check_array(x0, "x0", ("T0", "B", "D"), getattr(model, "dtype", None))

@@ -218,3 +218,29 @@ def test_generate_errors():
         generate(m, np.zeros((1, 2)), 0)
     with pytest.raises(ValueError, match=r"temperature: expected a finite number > 0, got 0"):
         generate(m, np.zeros((1, 2)), 2, temperature=0)
+
+
+def test_generate_refuses_bidirectional_and_non_models():
+    from rnnlib import LSTM, Bidirectional, Stacked
+    bi = SequenceModel(Bidirectional(LSTM(3, 2, rng=1), LSTM(3, 2, rng=2)), 3, rng=3)
+    with pytest.raises(ValueError, match="model: .*next-step prediction"):
+        generate(bi, np.zeros((1, 3)), 2, rng=0)
+    deep_bi = SequenceModel(Stacked([Bidirectional(LSTM(3, 2, rng=1), LSTM(3, 2, rng=2)),
+                                     LSTM(4, 2, rng=4)]), 3, rng=3)
+    with pytest.raises(ValueError, match="model: .*next-step prediction"):
+        generate(deep_bi, np.zeros((1, 3)), 2, rng=0)
+    with pytest.raises(TypeError, match="model: expected a SequenceModel .*got LSTM"):
+        generate(LSTM(3, 3, rng=1), np.zeros((1, 3)), 2, rng=0)
+    with pytest.raises(TypeError, match="temperature"):
+        generate(SequenceModel(LSTM(3, 2, rng=1), 3, rng=3), np.zeros((1, 3)), 2,
+                 temperature="hot")
+
+
+def test_generate_accepts_numpy_scalar_temperature():
+    from rnnlib import LSTM
+    m = SequenceModel(LSTM(3, 4, rng=1), 3, rng=3)
+    x0 = np.eye(3)[:2]
+    a = generate(m, x0, 6, temperature=np.float32(0.5), rng=5)
+    b = generate(m, x0, 6, temperature=0.5, rng=5)
+    np.testing.assert_array_equal(a, b)
+    generate(m, x0, 2, temperature=np.int64(2), rng=5)
