@@ -15,6 +15,8 @@ a mean over its unmasked (t, b) steps, like ``softmax_cross_entropy`` and ``mse`
 by default) chunk c is weighted by ``n_c / N`` (its share of the unmasked steps),
 for ``reduction="sum"`` by 1, so the chunk losses add up to the full loss.
 """
+import functools
+
 import numpy as np
 
 from ._checks import check_positive_int
@@ -63,12 +65,23 @@ def truncated_bptt(model, x, targets, loss_fn, k, state=None, mask=None, reducti
     k : chunk length, a positive int (k >= T gives full BPTT, the same numbers exactly).
     state : initial state (None = zeros).  mask : optional (T, B) 0/1 for padding.
     reduction : "mean" or "sum", the reduction ``loss_fn`` uses (see the module docstring).
+        With "mean" (the default), ``loss_fn`` must be one of rnnlib's losses
+        (``softmax_cross_entropy``, ``mse``) called with its default mean reduction, i.e. a
+        mean over the unmasked (t, b) steps of its input: the chunk weights ``n_c / N``
+        assume it.  A ``loss_fn`` that sums (e.g. ``partial(mse, reduction="sum")``) needs
+        ``reduction="sum"``; with "mean" the result would be wrongly scaled.  A
+        ``functools.partial`` whose ``reduction`` keyword disagrees raises ValueError; other
+        mismatches can not be detected.
 
     Returns ``(loss, final_state)``: the full-sequence loss and the state after step T.
     """
     k = check_positive_int(k, "k")
     if reduction not in ("mean", "sum"):
         raise ValueError(f"reduction: expected 'mean' or 'sum', got {reduction!r}")
+    given = (getattr(loss_fn, "keywords", None) or {}).get("reduction")
+    if isinstance(loss_fn, functools.partial) and given is not None and given != reduction:
+        raise ValueError(f"reduction: expected the reduction loss_fn uses ({given!r}, from its "
+                         f"functools.partial keywords), got {reduction!r}")
     _check_targets_mask(x, targets, mask)
     T = x.shape[0]
     if k >= T:

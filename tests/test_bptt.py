@@ -182,3 +182,14 @@ def test_fit_refuses_bidirectional_with_bptt_k_or_carry_state():
     with pytest.raises(ValueError, match="carry_state: .*bidirectional"):
         fit(model, lambda i: batch, softmax_cross_entropy, SGD(0.1), 1, carry_state=True)
     fit(model, lambda i: batch, softmax_cross_entropy, SGD(0.1), 1)    # full BPTT is fine
+
+
+def test_reduction_must_match_a_partial_loss():
+    rng = np.random.default_rng(0)
+    m = SequenceModel(RNN(3, 4, rng=1), 3, rng=2)
+    x, d = rng.standard_normal((6, 2, 3)), rng.integers(0, 3, (6, 2))
+    summing = functools.partial(softmax_cross_entropy, reduction="sum")
+    with pytest.raises(ValueError, match="reduction: expected the reduction loss_fn uses"):
+        truncated_bptt(m, x, d, summing, 2)                  # reduction="mean" by default
+    loss, _ = truncated_bptt(m, x, d, summing, 2, reduction="sum")
+    assert np.isclose(loss, summing(m.forward(x)[0], d)[0])
