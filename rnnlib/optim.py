@@ -5,7 +5,9 @@ the same keys and shapes (a layer's or model's ``params``/``grads``).  Each
 parameter array is modified in place (never rebound), so a layer that holds it
 sees the new values.  Per-parameter state (velocities, running averages) is kept
 in ``opt.state[name]``, keyed by the parameter's name; ``opt.t`` counts steps;
-``opt.reset()`` forgets the state.
+``opt.reset()`` forgets the state.  ``step`` checks everything before updating anything:
+each gradient must have its parameter's shape and dtype and finite values, and an existing
+state buffer must have its parameter's shape (else ValueError/TypeError naming the key).
 
 Notation: ``theta`` a parameter, ``g`` its gradient, ``eta`` the learning rate ``lr``.
 """
@@ -58,6 +60,18 @@ class Optimizer:
             if not isinstance(g, np.ndarray) or g.shape != p.shape:
                 got = g.shape if isinstance(g, np.ndarray) else type(g).__name__
                 raise ValueError(f"grads[{name!r}]: expected an array of shape {p.shape}, got {got}")
+            if g.dtype != p.dtype:
+                raise TypeError(f"grads[{name!r}]: expected dtype {p.dtype} (that of "
+                                f"params[{name!r}]), got {g.dtype}")
+            if not np.isfinite(g).all():
+                raise ValueError(f"grads[{name!r}]: expected finite values, got NaN or Inf "
+                                 f"(lower the learning rate or clip the gradients)")
+            for key, buf in self.state.get(name, {}).items():
+                if buf.shape != p.shape:
+                    raise ValueError(f"params[{name!r}]: expected shape {buf.shape} (that of the "
+                                     f"optimiser's state {key!r} for it), got {p.shape}; the "
+                                     f"parameter was re-created: call opt.reset() or use a new "
+                                     f"optimiser")
         self.t += 1
         for name, p in params.items():
             self._update(name, p, grads[name])

@@ -108,3 +108,30 @@ def test_errors():
         SGD(0.1).step(params, {"W": grads["W"], "b": np.zeros(2)})
     with pytest.raises(TypeError, match=r"params, grads: expected two dicts"):
         SGD(0.1).step([params["W"]], [grads["W"]])
+
+
+@pytest.mark.parametrize("opt", [SGD(0.1), Momentum(0.1), Adagrad(0.1), RMSProp(0.1), Adam(0.1)])
+def test_step_checks_gradient_dtype_and_values(opt):
+    params, grads = _setup(np.float32)
+    before = {k: v.copy() for k, v in params.items()}
+    with pytest.raises(TypeError, match=r"grads\['b'\]: expected dtype float32 .*got float64"):
+        opt.step(params, {"W": grads["W"], "b": grads["b"].astype(np.float64)})
+    with pytest.raises(TypeError, match=r"grads\['b'\]: expected dtype float32 .*got int64"):
+        opt.step(params, {"W": grads["W"], "b": np.array([2], dtype=np.int64)})
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match=r"grads\['W'\]: expected finite values"):
+            opt.step(params, {"W": np.array([[0.5, bad]], dtype=np.float32), "b": grads["b"]})
+    for k, v in params.items():                   # nothing was updated
+        np.testing.assert_array_equal(v, before[k])
+    assert opt.t == 0
+
+
+@pytest.mark.parametrize("opt", [Momentum(0.1), Adagrad(0.1), RMSProp(0.1), Adam(0.1)])
+def test_step_refuses_state_of_another_shape(opt):
+    params, grads = _setup()
+    opt.step(params, grads)
+    params2 = {"W": np.ones((2, 2)), "b": params["b"]}      # W re-created with a new shape
+    with pytest.raises(ValueError, match=r"params\['W'\]: expected shape \(1, 2\) .*re-created"):
+        opt.step(params2, {"W": np.ones((2, 2)), "b": grads["b"]})
+    opt.reset()
+    opt.step(params2, {"W": np.ones((2, 2)), "b": grads["b"]})
