@@ -70,6 +70,10 @@ class LSTM:
         self.input_size = D = check_positive_int(input_size, "input_size")
         self.hidden_size = H = check_positive_int(hidden_size, "hidden_size")
         self.dtype = check_dtype(dtype)
+        if isinstance(forget_bias, (bool, np.bool_)) \
+                or not isinstance(forget_bias, (int, float, np.integer, np.floating)):
+            raise TypeError(f"forget_bias: expected a finite number, "
+                            f"got {type(forget_bias).__name__}")
         if not np.isfinite(forget_bias):
             raise ValueError(f"forget_bias: expected a finite number, got {forget_bias!r}")
         self.forget_bias = float(forget_bias)

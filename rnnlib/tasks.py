@@ -322,9 +322,20 @@ def reber_correct(scores, legal, mask, *, mode="strict"):
     ``mode="argmax"``: at every unmasked step the top-scoring symbol is legal.
     """
     legal = check_array(np.asarray(legal), "legal", ("T", "B", len(REBER_SYMBOLS)))
+    if legal.dtype != bool:
+        raise TypeError(f"legal: expected a bool array (True = legal next symbol), "
+                        f"got dtype {legal.dtype}")
     T, B, K = legal.shape
     mask = check_array(np.asarray(mask), "mask", (T, B))
+    if mask.dtype != bool:
+        if mask.dtype.kind not in "iuf":
+            raise TypeError(f"mask: expected a bool or 0/1 array, got dtype {mask.dtype}")
+        if not np.isin(mask, (0, 1)).all():
+            raise ValueError(f"mask: expected only 0 and 1 (or a bool array), got values "
+                             f"{np.unique(mask[~np.isin(mask, (0, 1))])[:5].tolist()}")
     scores = check_array(np.asarray(scores), "scores", (T, B, K))
+    if scores.dtype.kind not in "iuf":
+        raise TypeError(f"scores: expected a real-valued numeric array, got dtype {scores.dtype}")
     if mode == "strict":
         lo = np.where(legal, scores, np.inf).min(axis=-1)
         hi = np.where(legal, -np.inf, scores).max(axis=-1)

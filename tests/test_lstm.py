@@ -126,3 +126,11 @@ def test_state_errors():
         layer.backward(None, (np.zeros((4, 4)), None))
     with pytest.raises(ValueError, match="forget_bias"):
         LSTM(3, 4, forget_bias=np.nan)
+
+
+@pytest.mark.parametrize("bad", ["a", None, [1.0], True])
+def test_forget_bias_type_checked(bad):
+    with pytest.raises(TypeError, match="forget_bias: expected a finite number"):
+        LSTM(2, 3, forget_bias=bad)
+    LSTM(2, 3, forget_bias=np.float32(0.5))
+    LSTM(2, 3, forget_bias=2)

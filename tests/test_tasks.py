@@ -384,3 +384,19 @@ def test_running_count():
     np.testing.assert_array_equal(y, np.cumsum(x, axis=0))
     assert set(np.unique(x)) <= {0.0, 1.0}
     assert 0.2 < x.mean() < 0.4
+
+
+def test_reber_correct_checks_mask_and_legal():
+    batch = embedded_reber(8, 3)
+    perfect = np.where(batch.legal, 0.5, 0.0)
+    want = reber_correct(perfect, batch.legal, batch.mask)
+    for m in (batch.mask.astype(np.int64), batch.mask.astype(np.float64)):   # 0/1 accepted
+        np.testing.assert_array_equal(reber_correct(perfect, batch.legal, m), want)
+    with pytest.raises(ValueError, match="mask: expected only 0 and 1"):
+        reber_correct(perfect, batch.legal, batch.mask * 2)
+    with pytest.raises(TypeError, match="mask: expected a bool or 0/1 array"):
+        reber_correct(perfect, batch.legal, batch.mask.astype(str))
+    with pytest.raises(TypeError, match="legal: expected a bool array"):
+        reber_correct(perfect, batch.legal.astype(np.float64) * 0.5, batch.mask)
+    with pytest.raises(TypeError, match="scores"):
+        reber_correct(perfect.astype(str), batch.legal, batch.mask)

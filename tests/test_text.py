@@ -173,3 +173,14 @@ def test_split_text_and_bits():
         split_text("abc", 1.0)
     assert bits_per_char(math.log(2)) == pytest.approx(1.0)
     assert bits_per_char(math.log(65)) == pytest.approx(math.log2(65))
+
+
+def test_bits_per_char_checks_its_argument():
+    with pytest.raises(ValueError, match="mean_nll: expected a finite number >= 0"):
+        bits_per_char(-0.5)
+    with pytest.raises(ValueError, match="mean_nll"):
+        bits_per_char(float("nan"))
+    with pytest.raises(TypeError, match="mean_nll"):
+        bits_per_char("1.0")
+    assert bits_per_char(0) == 0.0
+    assert bits_per_char(np.float32(math.log(2))) == pytest.approx(1.0)
