@@ -21,14 +21,16 @@ class Bidirectional:
 
     ``fwd`` and ``bwd`` are recurrent layers with the same ``input_size`` and
     ``dtype`` (e.g. two ``RNN``/``LSTM``/``GRU``; their hidden sizes may differ).
-    ``hidden_size`` = fwd.hidden_size + bwd.hidden_size is the output width (for layers whose
-    outputs are not their hidden states, e.g. ``JordanRNN``, the width is that of their outputs).
+    ``output_size`` is the width of the outputs ``y``: the sum of the two sub-layers' output
+    widths (``output_size`` if the layer has one, e.g. ``JordanRNN`` whose outputs are not its
+    hidden states, else ``hidden_size``).  ``hidden_size`` = fwd.hidden_size + bwd.hidden_size
+    is the sum of the hidden sizes; the two are equal for RNN, LSTM and GRU sub-layers.
 
     ``forward(x (T, B, D), state=None) -> (y (T, B, Hf + Hb), (fwd_final, bwd_final))``;
     ``state`` is ``None`` or a pair ``(fwd_state, bwd_state)`` (either may be ``None``);
     ``bwd_final`` is the backward layer's state after reading x_1, i.e. ``hb_1``.
     ``backward(d_outputs (T, B, Hf + Hb) or None, d_final_state=None)
-    -> (dx, (d_fwd_state0, d_bwd_state0))``.
+    -> (dx, (d_fwd_state0, d_bwd_state0))``  (the widths Hf, Hb being the output widths).
 
     ``params`` and ``grads`` join the two layers' dicts with prefixes "fwd." and
     "bwd." (the same arrays, so optimisers update the sub-layers in place).
@@ -51,6 +53,8 @@ class Bidirectional:
         self.fwd, self.bwd = fwd, bwd
         self.input_size = fwd.input_size
         self.hidden_size = fwd.hidden_size + bwd.hidden_size
+        self.output_size = (getattr(fwd, "output_size", None) or fwd.hidden_size) \
+            + (getattr(bwd, "output_size", None) or bwd.hidden_size)
         self.dtype = fwd.dtype
         self._TB = None
 

@@ -15,7 +15,7 @@ __all__ = ["Stacked", "output_size"]
 def output_size(layer):
     """Size of the last axis of ``layer``'s outputs, or None if it cannot tell.
 
-    ``output_size`` attribute (JordanRNN, Stacked, SequenceModel), else
+    ``output_size`` attribute (JordanRNN, Bidirectional, Stacked, SequenceModel), else
     ``fwd``/``bwd`` (Bidirectional: the two sizes added), else ``hidden_size``.
     """
     if getattr(layer, "output_size", None) is not None:

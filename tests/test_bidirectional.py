@@ -106,3 +106,20 @@ def test_bidirectional_of_jordan_layers_uses_their_output_width():
     y, _ = bi.forward(x)
     assert y.shape == (4, 2, 5)
     assert rnnlib.gradcheck(bi, x) < 1e-8
+
+
+def test_output_size_is_the_output_width_for_jordan_sub_layers():
+    from rnnlib import JordanRNN, SequenceModel, Stacked
+    bi = Bidirectional(JordanRNN(3, 4, 2, rng=1), JordanRNN(3, 5, 3, rng=2))
+    assert bi.output_size == 5 and bi.hidden_size == 9
+    y, _ = bi.forward(np.random.default_rng(0).standard_normal((4, 2, 3)))
+    assert y.shape[-1] == bi.output_size
+    m = SequenceModel(bi, 2, rng=3)
+    assert m.head.in_features == 5 and m.hidden_size == 5
+    assert m.forward(np.zeros((4, 2, 3)))[0].shape == (4, 2, 2)
+    st = Stacked([bi, RNN(5, 2, rng=4)])
+    assert st.forward(np.zeros((4, 2, 3)))[0].shape == (4, 2, 2)
+    plain = Bidirectional(LSTM(3, 4, rng=1), GRU(3, 2, rng=2))
+    assert plain.output_size == plain.hidden_size == 6
+    nested = Bidirectional(bi, Bidirectional(RNN(3, 1, rng=5), RNN(3, 2, rng=6)))
+    assert nested.output_size == 8
