@@ -1,9 +1,12 @@
 """Tests of rnnlib.tasks: shapes, dtypes, determinism and the correctness of every label."""
+import ast
+import pathlib
 import re
 
 import numpy as np
 import pytest
 
+import rnnlib
 from rnnlib import tasks
 from rnnlib.tasks import (REBER_SYMBOLS, adding_baseline_mse, adding_problem, copy_task,
                           copy_task_baseline, embedded_reber, encode_reber, future_tagging,
@@ -400,3 +403,32 @@ def test_reber_correct_checks_mask_and_legal():
         reber_correct(perfect, batch.legal.astype(np.float64) * 0.5, batch.mask)
     with pytest.raises(TypeError, match="scores"):
         reber_correct(perfect.astype(str), batch.legal, batch.mask)
+
+
+# ----------------------------------------------------------------------------- package layout
+
+def test_tasks_is_split_into_small_documented_modules_with_top_level_imports():
+    modules = sorted(pathlib.Path(tasks.__file__).parent.glob("*.py"))
+    assert {m.stem for m in modules} >= {"__init__", "adding", "memory", "reber", "tagging",
+                                         "forecasting", "classification", "counting",
+                                         "encoding"}
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        assert len(source.splitlines()) < 300, path.name
+        assert ast.get_docstring(tree), f"{path.name}: no module docstring"
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+                assert not inner, f"{path.name}: import inside {node.name}()"
+
+
+def test_tasks_names_are_importable_as_before():
+    assert set(tasks.__all__) == {
+        "one_hot", "adding_problem", "adding_baseline_mse", "ADDING_BASELINE_MSE", "copy_task",
+        "copy_task_baseline", "REBER_SYMBOLS", "reber_strings", "is_reber", "encode_reber",
+        "embedded_reber", "reber_correct", "ReberBatch", "future_tagging", "noisy_sine",
+        "variable_length_classification", "recall_first", "parity", "running_count"}
+    for name in tasks.__all__:
+        assert getattr(rnnlib, name) is getattr(tasks, name)  # rnnlib.X
+        assert getattr(rnnlib.tasks, name) is getattr(tasks, name)  # rnnlib.tasks.X

@@ -1,12 +1,16 @@
 """Tests of rnnlib.text: the generated corpus, CharVocab and character batches."""
+import ast
 import builtins
 import math
+import pathlib
 import re
 
 import numpy as np
 import pytest
 
+import rnnlib
 from rnnlib import text
+from rnnlib.text.prose import _generate
 from rnnlib.text import CharVocab, bits_per_char, char_batch, char_stream, corpus, split_text
 
 
@@ -25,7 +29,7 @@ def test_corpus_is_generated_not_read(monkeypatch):
     def no_files(*args, **kwargs):
         raise AssertionError("corpus() must not read files")
     monkeypatch.setattr(builtins, "open", no_files)
-    c = text._generate(3000, 12345)                     # uncached
+    c = _generate(3000, 12345)                     # uncached
     assert len(c) == 3000
 
 
@@ -184,3 +188,28 @@ def test_bits_per_char_checks_its_argument():
         bits_per_char("1.0")
     assert bits_per_char(0) == 0.0
     assert bits_per_char(np.float32(math.log(2))) == pytest.approx(1.0)
+
+
+# ----------------------------------------------------------------------------- package layout
+
+def test_text_is_split_into_small_documented_modules_with_top_level_imports():
+    modules = sorted(pathlib.Path(text.__file__).parent.glob("*.py"))
+    assert {m.stem for m in modules} >= {"__init__", "prose", "lexicon", "vocab", "batches",
+                                         "metrics"}
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        assert len(source.splitlines()) < 300, path.name
+        assert ast.get_docstring(tree), f"{path.name}: no module docstring"
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+                assert not inner, f"{path.name}: import inside {node.name}()"
+
+
+def test_text_names_are_importable_as_before():
+    assert set(text.__all__) == {"corpus", "CharVocab", "char_batch", "char_stream", "split_text",
+                                 "bits_per_char"}
+    for name in text.__all__:
+        assert getattr(rnnlib, name) is getattr(text, name)  # rnnlib.X
+        assert getattr(rnnlib.text, name) is getattr(text, name)  # rnnlib.text.X

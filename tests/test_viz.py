@@ -1,5 +1,10 @@
 """Tests of rnnlib.viz: every figure is built, labelled as documented and deterministic."""
+import ast
 import io
+import os
+import pathlib
+import subprocess
+import sys
 
 import matplotlib
 
@@ -10,9 +15,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import LogNorm, to_hex  # noqa: E402
 
+import rnnlib  # noqa: E402
 from rnnlib import viz  # noqa: E402
 from rnnlib.viz import (draw_bptt, draw_rnn, gradient_heatmap, plot_gradient_norms,  # noqa: E402
-                        plot_hidden_states)
+                        plot_hidden_states, plot_per_step)
+from rnnlib.viz._style import _HIGHLIGHT  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -100,12 +107,12 @@ def test_highlight_weights_and_steps():
     for p in ax.patches:
         gid = p.get_gid() or ""
         if gid.startswith("W_hh:"):
-            assert to_hex(p.get_edgecolor()) == viz._HIGHLIGHT
+            assert to_hex(p.get_edgecolor()) == _HIGHLIGHT
         elif gid.startswith("W_xh:"):
-            assert to_hex(p.get_edgecolor()) != viz._HIGHLIGHT
+            assert to_hex(p.get_edgecolor()) != _HIGHLIGHT
     assert gids(ax, "step:") == ["step:2"]
     labels = [t for t in ax.texts if t.get_text() == r"$W_{hh}$"]
-    assert all(to_hex(t.get_color()) == viz._HIGHLIGHT for t in labels)
+    assert all(to_hex(t.get_color()) == _HIGHLIGHT for t in labels)
     with pytest.raises(ValueError, match="highlight"):
         draw_rnn(T=3, highlight=4)
     with pytest.raises(ValueError, match="highlight"):
@@ -227,6 +234,53 @@ def test_plot_gradient_norms():
         plot_gradient_norms(np.ones((2, 2, 2)))
 
 
+def test_plot_per_step_is_generic():
+    acc = np.linspace(0.5, 1.0, 12)
+    fig, ax = plot_per_step([acc, acc[::-1]], ["model a", "model b"], x=np.arange(1, 13),
+                            log=False, ylabel="accuracy at step $t$", title="accuracy")
+    assert len(ax.lines) == 2 and ax.get_yscale() == "linear"
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 13))
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), acc[::-1])
+    assert ax.get_xlabel() == "time step $t$" and ax.get_ylabel() == "accuracy at step $t$"
+    assert ax.get_title() == "accuracy"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["model a", "model b"]
+    _, ax = plot_per_step(np.geomspace(1.0, 1e-6, 50))          # defaults: log y, no y label
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "" and ax.get_legend() is None
+    assert ax.get_xlabel() == "time step $t$"
+    _, ax = plot_per_step(np.ones(3), xlabel=None)
+    assert ax.get_xlabel() == ""
+    fig, axes = plt.subplots(1, 2)                               # draws into a given axes
+    f, a = plot_per_step(np.ones(4), ax=axes[1], styles=[{"ls": ":"}])
+    assert f is fig and a is axes[1] and a.lines[0].get_linestyle() == ":"
+    with pytest.raises(TypeError, match="curves"):
+        plot_per_step(np.ones((2, 2, 2)))
+    with pytest.raises(ValueError, match="curves"):
+        plot_per_step([np.ones(3), np.array([1.0, np.nan])])
+    with pytest.raises(ValueError, match="x"):
+        plot_per_step(np.ones(4), x=np.arange(3))
+    with pytest.raises(ValueError, match="labels"):
+        plot_per_step(np.ones(4), labels=["a", "b"])
+
+
+def test_plot_gradient_norms_is_plot_per_step_with_gradient_labels():
+    norms = [0.9 ** np.arange(20), 1.05 ** np.arange(20)]
+    styles = [None, {"ls": "--"}]
+    _, a = plot_gradient_norms(norms, ["a", "b"], styles=styles, title="t")
+    _, b = plot_per_step(norms, ["a", "b"], styles=styles, title="t",
+                         xlabel=r"distance in time $T - t$",
+                         ylabel=r"$\|\partial L/\partial h_t\|$")
+    assert a.get_xlabel() == r"distance in time $T - t$"
+    assert a.get_ylabel() == r"$\|\partial L/\partial h_t\|$"
+    assert a.get_yscale() == b.get_yscale() == "log"
+    for la, lb in zip(a.lines, b.lines, strict=True):
+        np.testing.assert_array_equal(la.get_xydata(), lb.get_xydata())
+        assert la.get_color() == lb.get_color() and la.get_linestyle() == lb.get_linestyle()
+        assert la.get_marker() == lb.get_marker() and la.get_linewidth() == lb.get_linewidth()
+    assert pixels(a.figure).tobytes() == pixels(b.figure).tobytes()
+    with pytest.raises(ValueError, match="norms"):                # errors name its argument
+        plot_gradient_norms([np.array([np.nan])])
+
+
 def test_gradient_heatmap():
     m = np.array([[1.0, 0.1, 0.01, 0.0], [1.0, 1.1, 1.2, 1.3]])
     fig, ax = gradient_heatmap(m, row_labels=["0.9", "1.1"], col_labels=[0, 1, 2, 3],
@@ -302,18 +356,20 @@ def test_plot_hidden_states_colorbar_label_range_and_cax():
         plot_hidden_states(change, vmin=1.0, vmax=1.0)
 
 
-def test_import_rnnlib_does_not_load_pyplot():
-    import subprocess
-    import sys
-    code = "import sys, rnnlib; print('matplotlib.pyplot' in sys.modules)"
+def test_import_rnnlib_leaves_the_backend_to_the_user():
+    # rnnlib.viz imports pyplot at module level: importing rnnlib must neither open a
+    # figure nor fix the backend, so a later matplotlib.use() still decides.
+    code = ("import matplotlib, rnnlib; import matplotlib.pyplot as plt; "
+            "n = len(plt.get_fignums()); matplotlib.use('svg'); "
+            "fig, ax = rnnlib.viz.draw_rnn(); "
+            "print(n, plt.get_backend(), type(fig.canvas).__name__)")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "False"
+                         check=True, env=env).stdout.strip()
+    assert out == "0 svg FigureCanvasSVG"
 
 
 def test_animation_html_is_deterministic_and_named():
-    import matplotlib.pyplot as plt
-
     def render():
         fig, ax = plt.subplots(figsize=(2, 1.5))
 
@@ -335,3 +391,30 @@ def test_animation_html_is_deterministic_and_named():
     with pytest.raises(ValueError, match="frames"):
         viz.animation_html(plt.figure(), lambda k: None, [], name="x")
     plt.close("all")
+
+
+# ----------------------------------------------------------------------------- package layout
+
+def test_viz_is_split_into_small_documented_modules_with_top_level_imports():
+    modules = sorted(pathlib.Path(viz.__file__).parent.glob("*.py"))
+    assert {m.stem for m in modules} >= {"__init__", "rnn_graph", "bptt_graph", "curves",
+                                         "heatmaps", "animation"}
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        assert len(source.splitlines()) < 300, path.name
+        assert ast.get_docstring(tree), f"{path.name}: no module docstring"
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+                assert not inner, f"{path.name}: import inside {node.name}()"
+
+
+def test_viz_names_are_importable_as_before():
+    assert set(viz.__all__) == {"draw_rnn", "draw_bptt", "plot_per_step", "plot_gradient_norms",
+                                "gradient_heatmap", "plot_hidden_states", "animation_html"}
+    for name in viz.__all__:
+        assert getattr(rnnlib.viz, name).__module__.startswith("rnnlib.viz.")
+    for name in ("draw_rnn", "draw_bptt", "plot_per_step", "plot_gradient_norms",
+                 "gradient_heatmap", "plot_hidden_states"):
+        assert getattr(rnnlib, name) is getattr(viz, name)
