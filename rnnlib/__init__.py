@@ -9,7 +9,9 @@ Contract (every chapter and test depends on it)
   so ``W_xh`` has shape ``(H, D)`` and code computes ``x @ W_xh.T``.
 * Every layer has ``params`` and ``grads``: dicts with the same keys and shapes.
   Parameters are updated in place (optimizers never rebind the arrays).
-* Recurrent layers: ``forward(x, state=None) -> (outputs, final_state)`` and
+* Sequence layers subclass ``SequenceLayer`` and say what they are: ``causal``,
+  ``output_size``, ``zero_state(B)`` (the structure of their state).
+* Recurrent layers: ``forward(x, state=None, lengths=None) -> (outputs, final_state)`` and
   ``backward(d_outputs, d_final_state=None) -> (dx, d_initial_state)``;
   ``backward`` overwrites ``grads`` with the gradients of the last ``forward``.
 * Constructors take ``(input_size, hidden_size, *, rng=None, dtype=np.float64)``;
@@ -25,8 +27,10 @@ from .rnn import RNN
 from .lstm import LSTM
 from .gru import GRU
 from .bidirectional import Bidirectional
-from .linear import Linear
+from .linear import Linear, OutputLayer
+from .layer import SequenceLayer
 from .gradcheck import gradcheck, gradcheck_report, numerical_gradient, rel_error
+from . import reference
 
 # --- losses, optimisers, clipping, BPTT and training ---
 from . import losses, optim, clip
@@ -48,5 +52,5 @@ from .tasks import (one_hot, adding_problem, adding_baseline_mse, ADDING_BASELIN
                     noisy_sine, variable_length_classification, recall_first, parity,
                     running_count)
 from .text import corpus, CharVocab, char_batch, char_stream, split_text, bits_per_char
-from .viz import (draw_rnn, draw_bptt, plot_gradient_norms, gradient_heatmap,
+from .viz import (draw_rnn, draw_bptt, plot_per_step, plot_gradient_norms, gradient_heatmap,
                   plot_hidden_states)

@@ -9,23 +9,52 @@ across a chunk boundary (the carried state is "detached"), so no gradient path
 is longer than k steps.  The parameter gradients of the chunks are added up and
 one update is made per call.  With k >= T it is exactly full BPTT.
 
-The loss is the same function of the outputs in both cases: the full-sequence
-loss ``loss_fn(y, d, mask)``.  For ``reduction="mean"`` (the ``loss_fn`` returns
-a mean over its unmasked (t, b) steps, like ``softmax_cross_entropy`` and ``mse``
-by default) chunk c is weighted by ``n_c / N`` (its share of the unmasked steps),
-for ``reduction="sum"`` by 1, so the chunk losses add up to the full loss.
+The loss: both functions call ``loss_fn(y, d, mask=mask, reduction=reduction)``
+and so tell the loss how to reduce (rnnlib's ``softmax_cross_entropy`` and ``mse``
+take these arguments; a loss of your own must too).  With ``reduction="sum"``
+the chunk losses add up to the full loss.  With ``reduction="mean"`` (a mean over
+the unmasked (t, b) steps, times a constant such as 1/K for ``mse``) chunk c is
+weighted by ``n_c / N``, its share of the unmasked steps, so again the weighted
+chunk losses add up to the loss of the whole sequence.
 """
-import functools
+import inspect
 
 import numpy as np
 
 from ._checks import check_positive_int
+from .layer import NOT_CAUSAL, SequenceLayer
 
-__all__ = ["full_bptt", "truncated_bptt"]
+__all__ = ["full_bptt", "truncated_bptt", "check_loss_fn"]
+
+REDUCTIONS = ("mean", "sum")
 
 
-def _call_loss(loss_fn, y, d, mask):
-    return loss_fn(y, d) if mask is None else loss_fn(y, d, mask=mask)
+def check_loss_fn(loss_fn, reduction):
+    """Raise unless ``loss_fn(y, d, mask=..., reduction=...)`` can be called and
+    ``reduction`` is "mean" or "sum"."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction: expected 'mean' or 'sum', got {reduction!r}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn: expected a function loss_fn(y, targets, mask=None, "
+                        f"reduction='mean') -> (loss, dy), got {type(loss_fn).__name__}")
+    try:
+        signature = inspect.signature(loss_fn)
+    except ValueError:              # no signature available (a builtin): trust the caller
+        return
+    try:
+        signature.bind(None, None, mask=None, reduction=reduction)
+    except TypeError:
+        raise TypeError(f"loss_fn: expected a function loss_fn(y, targets, mask=None, "
+                        f"reduction='mean') -> (loss, dy) (like rnnlib.softmax_cross_entropy), "
+                        f"got {loss_fn!r} with the signature {signature}") from None
+
+
+def check_recurrent(model):
+    """Raise TypeError unless ``model`` is a recurrent layer or model."""
+    if not isinstance(model, SequenceLayer):
+        raise TypeError(f"model: expected a recurrent layer or model (a subclass of "
+                        f"rnnlib.layer.SequenceLayer, e.g. a SequenceModel), "
+                        f"got {type(model).__name__}")
 
 
 def _check_targets_mask(x, targets, mask):
@@ -39,15 +68,17 @@ def _check_targets_mask(x, targets, mask):
         raise ValueError(f"mask: expected shape {targets.shape[:2]} (T, B), got {got}")
 
 
-def full_bptt(model, x, targets, loss_fn, state=None, mask=None):
-    """Forward over all T steps, ``loss, dy = loss_fn(y, targets[, mask=mask])``, backward.
+def full_bptt(model, x, targets, loss_fn, state=None, mask=None, reduction="mean"):
+    """Forward over all T steps, ``loss_fn(y, targets, mask=mask, reduction=reduction)``, backward.
 
-    ``model``: a layer or model with the recurrent contract whose outputs ``y`` are the
-    per-step predictions (e.g. a many-to-many ``SequenceModel``).  Fills ``model.grads``;
+    ``model``: a recurrent layer or model whose outputs ``y`` are the per-step
+    predictions (e.g. a many-to-many ``SequenceModel``).  Fills ``model.grads``;
     returns ``(loss, final_state)``.
     """
-    y, final = model.forward(x) if state is None else model.forward(x, state)
-    loss, dy = _call_loss(loss_fn, y, targets, mask)
+    check_recurrent(model)
+    check_loss_fn(loss_fn, reduction)
+    y, final = model.forward(x, state)
+    loss, dy = loss_fn(y, targets, mask=mask, reduction=reduction)
     model.backward(dy)
     return loss, final
 
@@ -57,37 +88,28 @@ def truncated_bptt(model, x, targets, loss_fn, k, state=None, mask=None, reducti
 
     Parameters
     ----------
-    model : layer or many-to-many model; ``forward(x_c, state)`` must return per-step
-        outputs ``(T_c, B, K)``.  For k < T it must be causal: a model with a Bidirectional
-        layer (which reads the future) raises ValueError, since its sequences can not be cut.
+    model : recurrent layer or many-to-many model; ``forward(x_c, state)`` must return
+        per-step outputs ``(T_c, B, K)``.  For k < T it must be causal (``model.causal``):
+        a model with a Bidirectional layer (which reads the future) raises ValueError,
+        since its sequences can not be cut.
     x : (T, B, D) inputs.  targets : (T, B) or (T, B, K), per-step targets ``d^(t)``.
-    loss_fn : ``loss_fn(y, d[, mask=m]) -> (loss, dy)``.
+    loss_fn : ``loss_fn(y, d, mask=m, reduction=r) -> (loss, dy)``, e.g. rnnlib's
+        ``softmax_cross_entropy`` or ``mse``.
     k : chunk length, a positive int (k >= T gives full BPTT, the same numbers exactly).
     state : initial state (None = zeros).  mask : optional (T, B) 0/1 for padding.
-    reduction : "mean" or "sum", the reduction ``loss_fn`` uses (see the module docstring).
-        With "mean" (the default), ``loss_fn`` must be one of rnnlib's losses
-        (``softmax_cross_entropy``, ``mse``) called with its default mean reduction, i.e. a
-        mean over the unmasked (t, b) steps of its input: the chunk weights ``n_c / N``
-        assume it.  A ``loss_fn`` that sums (e.g. ``partial(mse, reduction="sum")``) needs
-        ``reduction="sum"``; with "mean" the result would be wrongly scaled.  A
-        ``functools.partial`` whose ``reduction`` keyword disagrees raises ValueError; other
-        mismatches can not be detected.
+    reduction : "mean" or "sum", passed to ``loss_fn`` (see the module docstring for
+        how the chunks are weighted).
 
     Returns ``(loss, final_state)``: the full-sequence loss and the state after step T.
     """
     k = check_positive_int(k, "k")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction: expected 'mean' or 'sum', got {reduction!r}")
-    given = (getattr(loss_fn, "keywords", None) or {}).get("reduction")
-    if isinstance(loss_fn, functools.partial) and given is not None and given != reduction:
-        raise ValueError(f"reduction: expected the reduction loss_fn uses ({given!r}, from its "
-                         f"functools.partial keywords), got {reduction!r}")
+    check_recurrent(model)
+    check_loss_fn(loss_fn, reduction)
     _check_targets_mask(x, targets, mask)
     T = x.shape[0]
     if k >= T:
-        return full_bptt(model, x, targets, loss_fn, state, mask)
-    from .model import NOT_CAUSAL, _is_causal
-    if not _is_causal(model):
+        return full_bptt(model, x, targets, loss_fn, state, mask, reduction)
+    if not model.causal:
         raise ValueError(f"model: expected a causal model for truncated BPTT with k = {k} < "
                          f"T = {T}, got one with a Bidirectional layer; {NOT_CAUSAL}; "
                          f"use full BPTT (k >= T)")
@@ -105,15 +127,17 @@ def truncated_bptt(model, x, targets, loss_fn, k, state=None, mask=None, reducti
     acc = None
     for s, n_c in zip(starts, counts):
         xc = x[s:s + k]
-        y, state = model.forward(xc) if state is None else model.forward(xc, state)
+        y, state = model.forward(xc, state)
         if n_c == 0:                      # all padding: no loss, no gradient, state still carried
             continue
         if not isinstance(y, np.ndarray) or y.ndim != 3 or y.shape[0] != xc.shape[0]:
             raise ValueError(f"model: expected per-step outputs of shape ({xc.shape[0]}, B, K) "
                              f"for a chunk of {xc.shape[0]} steps, got "
-                             f"{getattr(y, 'shape', type(y).__name__)} (a many-to-one model "
+                             f"{y.shape if isinstance(y, np.ndarray) else type(y).__name__} "
+                             f"(a many-to-one model "
                              f"can not be trained with truncated BPTT here)")
-        l_c, dy = _call_loss(loss_fn, y, targets[s:s + k], None if mask is None else mask[s:s + k])
+        l_c, dy = loss_fn(y, targets[s:s + k], mask=None if mask is None else mask[s:s + k],
+                          reduction=reduction)
         w = n_c / total if reduction == "mean" else 1.0
         if w != 1.0:
             dy = dy * dy.dtype.type(w)

@@ -24,29 +24,53 @@ Backward, with dh_t = dL/dh_t (total derivative)::
     dz = dh_t * (h_{t-1} - n_t), da_z = dz * z(1 - z)
     dm = da_n * r_t              (m = W_hn h_{t-1} + b_hn),  da_r = da_n * m * r(1 - r)
     dh_{t-1} = dh_t * z_t + W_hh^T [da_r; da_z; dm] + (upstream at t-1)
+
+The reference cell is ``rnnlib.reference.gru_step_forward`` / ``gru_step_backward``
+(one step, explicit cache, the equations above as written), run over time by
+``rnnlib.reference.run_forward`` / ``run_backward``.  This layer computes the same
+numbers (tested equal), with these speed tricks (as in ``rnnlib.lstm``):
+
+* columns: states are stored ``(H, B)`` per step as in the maths, so each gate is a
+  contiguous block (faster elementwise calls); same numbers, different memory order.
+* one input GEMM over all T*B rows: ``W_xh x_t + b_xh`` (plus ``b_hr``, ``b_hz``, which
+  add the same way) does not depend on the state, so all steps are projected first.
+* one fused gate GEMM per step: ``[W_hh b] [h_{t-1}; 1]`` gives ``W_hr h``, ``W_hz h`` and
+  ``W_hn h + b_hn`` at once; ``b_hn`` rides along as a column, the same sums.
+* sigma(a) = 0.5 + 0.5 tanh(a/2): an identity, computed on rows pre-halved (the r, z
+  rows of the weights and biases are halved once per call); no overflow.
+* h_t = n_t + z_t (h_{t-1} - n_t): ``(1 - z) n + z h`` rearranged, one product fewer.
+* workspaces kept per (T, B): buffers and their per-step views are reused; every buffer
+  is written before it is read, so no numbers are carried between calls.
+* local derivatives for all steps before the backward loop, so each step is
+  ``dK_t = K_t * dh_t`` and one GEMM; the same products, computed earlier.
+* weight gradients and dx after the loop, one GEMM each over all T*B rows: they are
+  sums over t of per-step products, and a sum of products is one product.
+* padding (``lengths``): one precomputed mask; forward holds h with
+  ``np.copyto(..., where=mask)``; backward sets the local derivatives at padded steps to
+  0, and to 1 on the direct path ``dh_t z_t``, so dh passes through at no cost per step.
 """
 import numpy as np
 
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
 from . import init as _init
 from ._columns import input_projection
+from .layer import SequenceLayer, check_lengths
 
 
-class GRU:
+class GRU(SequenceLayer):
     """GRU layer (reset applied after the recurrent product; see the module docstring).
 
     Parameters (gates stacked r, z, n): ``W_xh (3H, D)``, ``W_hh (3H, H)``,
     ``b_xh (3H,)``, ``b_hh (3H,)`` (both biases, as in PyTorch: ``b_hn`` sits inside
     the reset product, so it is not redundant).  State ``h`` of shape ``(B, H)``.
 
-    ``forward(x (T, B, D), state=None) -> (h_all (T, B, H), h_T (B, H))``;
+    ``forward(x (T, B, D), state=None, lengths=None) -> (h_all (T, B, H), h_T (B, H))``
+    (``lengths`` (B,) marks padding, see ``forward``);
     ``backward(d_outputs (T, B, H) or None, d_final_state (B, H) or None) -> (dx, dh_0)``.
 
     Internals: after ``forward``, ``cache["h"]`` ``(T + 1, B, H)`` (``h[0] = h_0``) and
     ``gates``: dict ``r, z, n`` of ``(T, B, H)``; after ``backward``, ``dh_norms`` ``(T,)``.
-    Inside, states are stored as columns ``(H, B)`` as in the maths, so that each
-    gate is a contiguous block (faster elementwise calls), and buffers with their
-    per-step views are kept between calls with the same (T, B); see ``rnnlib.lstm``.
+    The speed tricks and the reference cell are listed in the module docstring.
     """
 
     def __init__(self, input_size, hidden_size, *, rng=None, dtype=np.float64,
@@ -93,17 +117,28 @@ class GRU:
         S = np.empty((T, 4 * H, B), dtype=dt)
         X = np.empty((T, 3 * H, B), dtype=dt)                   # input projections
         tmp = np.empty((H, B), dtype=dt)
-        steps = list(zip(h1[:-1], S[:, :3 * H], S[:, :2 * H], X[:, :2 * H], S[:, :H],
+        steps = list(zip(range(T), h1[:-1], S[:, :3 * H], S[:, :2 * H], X[:, :2 * H], S[:, :H],
                          S[:, H:2 * H], S[:, 2 * H:3 * H], S[:, 3 * H:], X[:, 2 * H:],
                          h1[:-1, :H], h1[1:, :H]))
         self._fws = ws = {"TB": (T, B), "h1": h1, "S": S, "X": X, "tmp": tmp, "steps": steps}
         return ws
 
-    def forward(self, x, state=None):
-        """Run the GRU over all T steps; return ``(h_1..h_T (T, B, H), h_T (B, H))``."""
+    def forward(self, x, state=None, lengths=None):
+        """Run the GRU over all T steps; return ``(h_1..h_T (T, B, H), h_T (B, H))``.
+
+        ``lengths``: None (every sequence has T steps) or an int array (B,) with
+        ``1 <= lengths[b] <= T``; steps after ``lengths[b]`` of sequence b are padding,
+        as in PyTorch's packed sequences: the state is held there (``h_t = h_{t-1}``), so
+        the final state is the one at each sequence's own last step, and the outputs
+        there are 0.  ``backward`` then ignores ``d_outputs`` at padded steps.
+        """
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype
+        lengths = check_lengths(lengths, T, B)
+        # pad[t, b] = True where step t + 1 is padding of sequence b; hold: as columns (1, B)
+        pad = None if lengths is None else np.arange(T)[:, None] >= lengths
+        hold = None if pad is None else pad[:, None, :]
         if state is not None:
             check_array(state, "state", (B, H), dt)
         p = self.params
@@ -119,7 +154,7 @@ class GRU:
         b[:2 * H] += p["b_hh"][:2 * H]                        # b_hr, b_hz join the input side
         input_projection(p["W_xh"] * scale[:, None], b * scale, x, out=X)   # all steps at once
 
-        for h_prev, hW, rz, x_rz, r, z, m, n, x_n, hp, h_t in ws["steps"]:
+        for t, h_prev, hW, rz, x_rz, r, z, m, n, x_n, hp, h_t in ws["steps"]:
             np.matmul(Wh1, h_prev, out=hW)                    # [W_hr h; W_hz h; W_hn h + b_hn]
             rz += x_rz                                        # + W_xr x + b_r, W_xz x + b_z
             np.tanh(rz, out=rz)
@@ -131,10 +166,15 @@ class GRU:
             np.subtract(hp, n, out=tmp)
             tmp *= z
             np.add(n, tmp, out=h_t)                           # h_t = n_t + z_t (h_{t-1} - n_t)
+            if hold is not None:
+                np.copyto(h_t, hp, where=hold[t])             # padding: h_t = h_{t-1}
 
         h_rows = h1[:, :H].transpose(0, 2, 1).copy()   # (T + 1, B, H), a new array
-        self.cache = {"x": x, "h": h_rows}
-        return h_rows[1:], h_rows[T]
+        self.cache = {"x": x, "h": h_rows, "lengths": lengths, "hold": hold}
+        if pad is None:
+            return h_rows[1:], h_rows[T]
+        out = np.where(pad[..., None], 0.0, h_rows[1:])    # outputs at padded steps are 0
+        return out, h_rows[T]
 
     def _backward_workspace(self, T, B):
         ws = self._bws
@@ -153,11 +193,15 @@ class GRU:
         return ws
 
     def backward(self, d_outputs, d_final_state=None):
-        """Backpropagation through time; return ``(dx (T, B, D), dh_0 (B, H))``."""
+        """Backpropagation through time; return ``(dx (T, B, D), dh_0 (B, H))``.
+
+        After ``forward(..., lengths=...)``, ``d_outputs`` at padded steps is ignored, dx
+        there is 0, and ``d_final_state`` reaches step ``lengths[b]`` unchanged.
+        """
         if self.cache is None:
             raise RuntimeError("GRU.backward: no forward pass to differentiate; "
                                "call forward first")
-        x, h_rows = self.cache["x"], self.cache["h"]
+        x, h_rows, hold = self.cache["x"], self.cache["h"], self.cache["hold"]
         h1, S = self._fws["h1"], self._fws["S"]
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype
@@ -168,6 +212,10 @@ class GRU:
         else:
             check_array(d_outputs, "d_outputs", (T, B, H), dt)
             dy[...] = d_outputs.transpose(0, 2, 1)
+        if hold is not None:                                    # 0/1 masks (T, 1, B): products
+            pad_f = hold.astype(dt)                             # with them are exact and faster
+            valid = 1.0 - pad_f                                 # than masked copies
+            dy *= valid                                         # no gradient from padded outputs
         dh_next[...] = 0.0
         if d_final_state is not None:
             dh_next[...] = check_array(d_final_state, "d_final_state", (B, H), dt).T
@@ -175,10 +223,15 @@ class GRU:
         # local derivatives for all t at once: [da_r; da_z; dm; dh_t z_t] = K_t * dh_t
         r, z, M, N = (S[:, k * H:(k + 1) * H] for k in range(4))
         Kn = (1.0 - z) * (1.0 - N * N)                        # da_n = dh * (1 - z) * (1 - n^2)
+        if hold is not None:
+            Kn *= valid                                       # padded steps: no gate gradients
         np.multiply(Kn * M, r * (1.0 - r), out=K[:, :H])      # da_r = da_n * m * r(1 - r)
         np.multiply(h1[:-1, :H] - N, z * (1.0 - z), out=K[:, H:2 * H])  # da_z = dh (h - n) z'
         np.multiply(Kn, r, out=K[:, 2 * H:3 * H])             # dm = da_n * r
         K[:, 3 * H:] = z                                      # direct path h_{t-1} -> h_t
+        if hold is not None:                                  # padding: h_t = h_{t-1}, so
+            K *= valid                                        # the gates get nothing and
+            K[:, 3 * H:] += pad_f                             # dh_{t-1} = 1 * dh_t
 
         WhT = self.params["W_hh"].T
         for dy_t, dh_t, K_t, dK_t, dGh_t, dz_direct in ws["steps"]:

@@ -18,22 +18,37 @@ Backward through time, with ``g_t = dL/dy_t`` (total derivative)::
     dW_hy  = sum_t g_t h_t^T,      db_y = sum_t g_t
     dW_xh  = sum_t da_t x_t^T,     dW_yh = sum_t da_t y_{t-1}^T,   db_h = sum_t da_t
     dx_t   = W_xh^T da_t,          dy_0 = W_yh^T da_1
+
+The reference cell is ``rnnlib.reference.jordan_step_forward`` / ``jordan_step_backward``
+(one step, explicit cache), run over time by ``rnnlib.reference.run_forward`` /
+``run_backward``; this layer computes the same numbers (tested equal), faster:
+
+* one input GEMM over all T*B rows: ``W_xh x_t + b_h`` does not depend on the state,
+  so all steps are projected before the loop; the same products, batched.
+* ``out=`` buffers: each step writes into preallocated arrays; no new arrays per step.
+* weight gradients and dx after the loop, one GEMM each over all T*B rows: they are
+  sums over t of per-step products, and a sum of products is one product.
+* padding (``lengths``): one precomputed mask; one ``np.copyto(..., where=mask)`` per step
+  holds y (forward) and passes dL/dy through (backward); the local derivatives at padded
+  steps are zeroed before the backward loop.
 """
 import numpy as np
 
 from . import init as _init
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
+from .layer import SequenceLayer, check_lengths
 
 __all__ = ["JordanRNN"]
 
 
-class JordanRNN:
+class JordanRNN(SequenceLayer):
     """Output-recurrent layer ``h_t = tanh(W_yh y_{t-1} + W_xh x_t + b_h)``, ``y_t = W_hy h_t + b_y``.
 
     Parameters ``W_xh (H, D)``, ``W_yh (H, O)``, ``b_h (H,)``, ``W_hy (O, H)``, ``b_y (O,)``
     (weights Xavier-uniform, biases zero).  State ``y`` of shape ``(B, O)``.
 
-    ``forward(x (T, B, D), state=None) -> (y_1..y_T (T, B, O), y_T (B, O))``;
+    ``forward(x (T, B, D), state=None, lengths=None) -> (y_1..y_T (T, B, O), y_T (B, O))``
+    (``lengths`` (B,) marks padding, see ``forward``);
     ``backward(d_outputs (T, B, O) or None, d_final_state (B, O) or None) -> (dx, dy_0)``.
     After ``forward``, ``cache["h"]`` is ``(T, B, H)`` and ``cache["y"]`` is
     ``(T + 1, B, O)`` with ``cache["y"][0] = y_0``.
@@ -42,7 +57,7 @@ class JordanRNN:
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64):
         self.input_size = D = check_positive_int(input_size, "input_size")
         self.hidden_size = H = check_positive_int(hidden_size, "hidden_size")
-        self.output_size = O = check_positive_int(output_size, "output_size")
+        self._output_size = O = check_positive_int(output_size, "output_size")
         self.dtype = check_dtype(dtype)
         rng = as_rng(rng)
         self.params = {
@@ -59,11 +74,30 @@ class JordanRNN:
         return (f"JordanRNN(input_size={self.input_size}, hidden_size={self.hidden_size}, "
                 f"output_size={self.output_size}, dtype={self.dtype.name})")
 
-    def forward(self, x, state=None):
-        """Run T steps; return ``(y_1..y_T (T, B, O), y_T (B, O))``; ``state`` is ``y_0``."""
+    @property
+    def output_size(self):
+        """Width of the outputs and of the state: O (the outputs ``y_t`` are fed back)."""
+        return self._output_size
+
+    def zero_state(self, batch_size):
+        """The initial state ``y_0 = 0``: ``(B, O)`` zeros."""
+        return np.zeros((batch_size, self._output_size), dtype=self.dtype)
+
+    def forward(self, x, state=None, lengths=None):
+        """Run T steps; return ``(y_1..y_T (T, B, O), y_T (B, O))``; ``state`` is ``y_0``.
+
+        ``lengths``: None (every sequence has T steps) or an int array (B,) with
+        ``1 <= lengths[b] <= T``; steps after ``lengths[b]`` of sequence b are padding,
+        as in PyTorch's packed sequences: the state is held there (``y_t = y_{t-1}``), so
+        the final state is the one at each sequence's own last step, and the outputs
+        there are 0.  ``backward`` then ignores ``d_outputs`` at padded steps.
+        """
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
         H, O = self.hidden_size, self.output_size
+        lengths = check_lengths(lengths, T, B)
+        # hold[t, b] = True where step t + 1 is padding of sequence b
+        hold = None if lengths is None else (np.arange(T)[:, None] >= lengths)[..., None]
         p = self.params
         y = np.empty((T + 1, B, O), dtype=self.dtype)          # y[t] = y_t, y[0] = y_0
         if state is None:
@@ -80,15 +114,23 @@ class JordanRNN:
             np.tanh(h[t], out=h[t])                             # h_t
             np.matmul(h[t], W_hy_T, out=y[t + 1])               # W_hy h_t
             y[t + 1] += p["b_y"]                                # y_t
-        self.cache = {"x": x, "h": h, "y": y}
-        return y[1:], y[T]
+            if hold is not None:
+                np.copyto(y[t + 1], y[t], where=hold[t])        # padding: y_t = y_{t-1}
+        self.cache = {"x": x, "h": h, "y": y, "lengths": lengths, "hold": hold}
+        if hold is None:
+            return y[1:], y[T]
+        return np.where(hold, 0.0, y[1:]), y[T]                 # outputs at padded steps are 0
 
     def backward(self, d_outputs, d_final_state=None):
-        """BPTT; return ``(dx (T, B, D), dy_0 (B, O))`` and fill ``grads``."""
+        """BPTT; return ``(dx (T, B, D), dy_0 (B, O))`` and fill ``grads``.
+
+        After ``forward(..., lengths=...)``, ``d_outputs`` at padded steps is ignored, dx
+        there is 0, and ``d_final_state`` reaches step ``lengths[b]`` unchanged.
+        """
         if self.cache is None:
             raise RuntimeError("JordanRNN.backward: no forward pass to differentiate; "
                                "call forward first")
-        x, h, y = self.cache["x"], self.cache["h"], self.cache["y"]
+        x, h, y, hold = (self.cache[k] for k in ("x", "h", "y", "hold"))
         T, B, D = x.shape
         H, O = self.hidden_size, self.output_size
         p = self.params
@@ -99,6 +141,10 @@ class JordanRNN:
         if d_final_state is not None:
             g_next[...] = check_array(d_final_state, "d_final_state", (B, O), self.dtype)
         dphi = 1.0 - h ** 2                                     # tanh'(a_t)
+        if hold is not None:                                    # padded steps: no local path,
+            valid = (~hold).astype(self.dtype)                  # no gradient from the outputs
+            dphi *= valid                                       # (a 0/1 product is exact and
+            d_outputs = d_outputs * valid                       # faster than a masked copy)
         g = np.empty((T, B, O), dtype=self.dtype)              # g[t] = dL/dy_t
         da = np.empty((T, B, H), dtype=self.dtype)
         W_hy, W_yh = p["W_hy"], p["W_yh"]
@@ -107,6 +153,10 @@ class JordanRNN:
             np.matmul(g[t], W_hy, out=da[t])                    # W_hy^T g_t
             da[t] *= dphi[t]                                    # da_t
             np.matmul(da[t], W_yh, out=g_next)                  # W_yh^T da_t -> step t - 1
+            if hold is not None:
+                np.copyto(g_next, g[t], where=hold[t])          # padding: dy_{t-1} = dy_t
+        if hold is not None:                                    # the output layer W_hy, b_y
+            g *= valid                                          # was not used at padded steps
         g2, da2 = g.reshape(T * B, O), da.reshape(T * B, H)
         np.matmul(g2.T, h.reshape(T * B, H), out=self.grads["W_hy"])
         np.sum(g2, axis=0, out=self.grads["b_y"])

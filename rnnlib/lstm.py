@@ -23,36 +23,51 @@ Backward, with dh_t = dL/dh_t and dc_t = dL/dc_t (total derivatives)::
 Along the cell path dc_{t-1} = f_t * dc_t: the gradient is multiplied by the forget
 gate, not by a weight matrix and a tanh' (this is why ``forget_bias`` matters).
 
-Implementation (for speed, same maths; see STYLE section 4).  Inside, states
-are stored as columns, exactly as in the maths: h_t is an ``(H, B)`` block and
-the gate pre-activations ``W_hh h_{t-1}`` a ``(4H, B)`` block, so that each gate is
-a contiguous piece of memory (elementwise NumPy calls on contiguous memory are
-several times faster than on strided slices).  The input projections of all
-steps are one batched product before the loop; each step does one fused gate
-product and a handful of elementwise calls on preallocated buffers (kept from
-one call to the next while T and B stay the same, together with the per-step
-views into them: creating a view costs as much as a small NumPy call); the
-weight gradients and dx are single products over all T*B rows after the loop.
-sigma(a) is computed as 0.5 + 0.5 tanh(a / 2), which never overflows.  The
-gates are reordered inside so that arrays multiplied together lie side by side
-(see the comments in the code).
+The reference cell is ``rnnlib.reference.lstm_step_forward`` / ``lstm_step_backward``
+(one step, explicit cache, the equations above as written), run over time by
+``rnnlib.reference.run_forward`` / ``run_backward``.  This layer computes the same
+numbers (tested equal), with these speed tricks:
+
+* columns: states are stored ``(H, B)`` per step as in the maths, so each gate is a
+  contiguous block (elementwise calls on contiguous memory are several times faster
+  than on strided slices); same numbers, different memory order.
+* one input GEMM over all T*B rows: ``W_xh x_t + b_h`` does not depend on the state, so
+  all steps are projected before the loop (bias folded in, see ``rnnlib._columns``).
+* one fused gate GEMM per step: ``W_hh h_{t-1}`` for the four gates at once; the stacked
+  matrix gives the same rows as four separate products.
+* sigma(a) = 0.5 + 0.5 tanh(a/2): an identity, computed on rows pre-halved (the sigmoid
+  rows of the weights are halved once per call), so one tanh does all gates, no overflow.
+* gate order i, f, o, g inside (o, i, f, g in backward): a permutation of rows, so that
+  arrays multiplied together lie side by side; undone when gradients are written.
+* workspaces kept per (T, B): buffers and their per-step views (a view costs as much as
+  a small NumPy call) are reused; every buffer is written before it is read, so no
+  numbers are carried between calls.
+* local derivatives (s(1-s), 1 - tanh^2, ...) for blocks of steps before the backward
+  loop: the same products, computed earlier, so the loop does five calls per step.
+* weight gradients and dx after the loop, one GEMM each over all T*B rows: they are
+  sums over t of per-step products, and a sum of products is one product.
+* padding (``lengths``): one precomputed mask; forward holds (h, c) with
+  ``np.copyto(..., where=mask)``; backward zeroes the local derivatives at padded steps
+  before the loop (the forget gate's set to 1: dc passes through) and copies dh through.
 """
 import numpy as np
 
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
 from . import init as _init
 from ._columns import input_projection
+from ._lstm_buffers import backward_workspace, forward_workspace
+from .layer import SequenceLayer, check_lengths
 
 
-class LSTM:
+class LSTM(SequenceLayer):
     """LSTM layer; state ``(h, c)``, each ``(B, H)``.
 
     Parameters (gates stacked i, f, g, o): ``W_xh (4H, D)``, ``W_hh (4H, H)``, ``b_h (4H,)``.
     ``forget_bias`` (default 1.0) initialises ``b_f = b_h[H:2H]`` so that f starts near
     sigma(1) = 0.73 and the memory is kept (Gers et al. 2000; Jozefowicz et al. 2015).
 
-    ``forward(x (T, B, D), state=None) -> (h_all (T, B, H), (h_T, c_T))``;
-    ``state=None`` means ``h_0 = c_0 = 0``.
+    ``forward(x (T, B, D), state=None, lengths=None) -> (h_all (T, B, H), (h_T, c_T))``;
+    ``state=None`` means ``h_0 = c_0 = 0``; ``lengths`` (B,) marks padding (see ``forward``).
     ``backward(d_outputs (T, B, H) or None, d_final_state=None) -> (dx, (dh_0, dc_0))``;
     ``d_final_state`` is ``None`` or ``(dh_T, dc_T)`` (either may be ``None``), ``None`` = zeros.
 
@@ -110,6 +125,11 @@ class LSTM:
         return {"i": G[..., :H].copy(), "f": G[..., H:2 * H].copy(),
                 "g": G[..., 3 * H:4 * H].copy(), "o": G[..., 2 * H:3 * H].copy()}
 
+    def zero_state(self, batch_size):
+        """The initial state ``(h_0, c_0) = (0, 0)``: a tuple of two ``(B, H)`` zero arrays."""
+        shape = (batch_size, self.hidden_size)
+        return np.zeros(shape, dtype=self.dtype), np.zeros(shape, dtype=self.dtype)
+
     def _check_state(self, state, B):
         H = self.hidden_size
         if state is None:
@@ -121,29 +141,27 @@ class LSTM:
                 check_array(state[1], "state[1] (c)", (B, H), self.dtype))
 
     def _forward_workspace(self, T, B):
-        ws = self._fws
-        if ws is not None and ws["TB"] == (T, B):
-            return ws
-        H, dt = self.hidden_size, self.dtype
-        # column layout: G[t] = [i_t; f_t; o_t; g_t; c_{t-1}], shape (5H, B) (row T holds
-        # only c_T), so that [i_t; f_t] * [g_t; c_{t-1}] is one multiplication
-        G = np.empty((T + 1, 5 * H, B), dtype=dt)
-        h = np.empty((T + 1, H, B), dtype=dt)                   # h[t] = h_t as columns
-        tc = np.empty((T, H, B), dtype=dt)                      # tanh(c_t)
-        ig_fc = np.empty((2 * H, B), dtype=dt)
-        gates, c = G[:, :4 * H], G[:, 4 * H:]
-        steps = list(zip(h[:-1], gates, G[:, :3 * H], G[:, :2 * H], G[:, 3 * H:],
-                         c[1:], tc, G[:, 2 * H:3 * H], h[1:]))
-        self._fws = ws = {"TB": (T, B), "G": G, "h": h, "tc": tc, "gates": gates, "c": c,
-                          "hW": np.empty((4 * H, B), dtype=dt), "ig_fc": ig_fc,
-                          "ig": ig_fc[:H], "fc": ig_fc[H:], "steps": steps}
-        return ws
+        if self._fws is None or self._fws["TB"] != (T, B):
+            self._fws = forward_workspace(T, B, self.hidden_size, self.dtype)
+        return self._fws
 
-    def forward(self, x, state=None):
-        """Run the LSTM over all T steps; return ``(h_1..h_T (T, B, H), (h_T, c_T))``."""
+    def forward(self, x, state=None, lengths=None):
+        """Run the LSTM over all T steps; return ``(h_1..h_T (T, B, H), (h_T, c_T))``.
+
+        ``lengths``: None (every sequence has T steps) or an int array (B,) with
+        ``1 <= lengths[b] <= T``; steps after ``lengths[b]`` of sequence b are padding,
+        as in PyTorch's packed sequences: the state is held there (``h_t = h_{t-1}``,
+        ``c_t = c_{t-1}``), so the final state is the one at each sequence's own last
+        step, and the outputs there are 0.  ``backward`` then ignores ``d_outputs`` at
+        padded steps.
+        """
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
         h0, c0 = self._check_state(state, B)
+        lengths = check_lengths(lengths, T, B)
+        # pad[t, b] = True where step t + 1 is padding of sequence b; hold: as columns (1, B)
+        pad = None if lengths is None else np.arange(T)[:, None] >= lengths
+        hold = None if pad is None else pad[:, None, :]
         # gate rows reordered to i, f, o, g (the three sigmoids side by side); the sigmoid
         # rows are halved because sigma(a) = 0.5 + 0.5 tanh(a / 2)
         H = self.hidden_size
@@ -159,7 +177,7 @@ class LSTM:
         input_projection(Wx, b, x, out=ws["gates"][:T])    # W_xh x_t + b_h for all t
         h[0] = 0.0 if h0 is None else h0.T
         c[0] = 0.0 if c0 is None else c0.T
-        for h_prev, a, sig, i_f, g_c, c_t, tc_t, o, h_t in ws["steps"]:
+        for t, h_prev, a, sig, i_f, g_c, c_prev, c_t, tc_t, o, h_t in ws["steps"]:
             np.matmul(Wh, h_prev, out=hW)                 # W_hh h_{t-1}, all gates at once
             a += hW                                       # + W_xh x_t + b_h
             np.tanh(a, out=a)                             # g_t = tanh(a_g)
@@ -169,52 +187,35 @@ class LSTM:
             np.add(ig, fc, out=c_t)                       # c_t = f_t * c_{t-1} + i_t * g_t
             np.tanh(c_t, out=tc_t)
             np.multiply(o, tc_t, out=h_t)                 # h_t = o_t * tanh(c_t)
+            if hold is not None:                          # padding: (h_t, c_t) = (h_{t-1}, c_{t-1})
+                np.copyto(c_t, c_prev, where=hold[t])
+                np.copyto(h_t, h_prev, where=hold[t])
 
         # (T + 1, B, H), time-major API; always new arrays (np.ascontiguousarray would return a
         # view of the workspace when B = 1, which the next forward overwrites)
         h_rows = h.transpose(0, 2, 1).copy()
         c_rows = c.transpose(0, 2, 1).copy()
-        self.cache = {"x": x, "h": h_rows, "c": c_rows}
-        return h_rows[1:], (h_rows[T], c_rows[T])
+        self.cache = {"x": x, "h": h_rows, "c": c_rows, "lengths": lengths, "hold": hold}
+        if pad is None:
+            return h_rows[1:], (h_rows[T], c_rows[T])
+        out = np.where(pad[..., None], 0.0, h_rows[1:])    # outputs at padded steps are 0
+        return out, (h_rows[T], c_rows[T])
 
     def _backward_workspace(self, T, B):
-        ws = self._bws
-        if ws is not None and ws["TB"] == (T, B):
-            return ws
-        H, dt = self.hidden_size, self.dtype
-        # dA[t] = [dh_t * Q_t; da_o; da_i; da_f; da_g; dc_t * f_t]  (6H, B), where
-        # Q_t = o_t (1 - tanh^2 c_t) and dc_t * f_t = dL/dc_{t-1} along the cell path; the
-        # gate gradients (o, i, f, g) lie side by side for the matrix products
-        dA = np.empty((T + 1, 6 * H, B), dtype=dt)
-        dy = np.empty((T, H, B), dtype=dt)                      # d_outputs as columns
-        dh = np.empty((T, H, B), dtype=dt)                      # dL/dh_t
-        dc = np.empty((T, H, B), dtype=dt)                      # dL/dc_t
-        # local derivatives, computed for blocks of C steps that stay in the cache:
-        # P[k] = [Q; P_o; P_i; P_f; P_g; f] with da_o = dh * P_o, da_i = dc * P_i, ...
-        C = max(1, min(T, self._block // (6 * H * B)))
-        P = np.empty((C, 6 * H, B), dtype=dt)
-        P_Q_o = P[:, :2 * H].reshape((C, 2, H, B), copy=False)
-        P_ifg_f = P[:, 2 * H:].reshape((C, 4, H, B), copy=False)
-        dQ_o = dA[:, :2 * H].reshape((T + 1, 2, H, B), copy=False)
-        d_ifg_c = dA[:, 2 * H:].reshape((T + 1, 4, H, B), copy=False)
-        blocks = []
-        for t1 in range(T, 0, -C):
-            t0 = max(0, t1 - C)
-            steps = [(dy[t], dh[t], P_Q_o[t - t0], dQ_o[t], dA[t, :H], dA[t + 1, 5 * H:],
-                      dc[t], P_ifg_f[t - t0], d_ifg_c[t], dA[t, H:5 * H])
-                     for t in range(t1 - 1, t0 - 1, -1)]
-            blocks.append((slice(t0, t1), P[:t1 - t0], steps))
-        self._bws = ws = {"TB": (T, B), "dA": dA, "dy": dy, "dh": dh, "dc": dc,
-                          "ds": np.empty((C, 3 * H, B), dtype=dt), "blocks": blocks,
-                          "dh_next": np.empty((H, B), dtype=dt)}
-        return ws
+        if self._bws is None or self._bws["TB"] != (T, B):
+            self._bws = backward_workspace(T, B, self.hidden_size, self.dtype, self._block)
+        return self._bws
 
     def backward(self, d_outputs, d_final_state=None):
-        """Backpropagation through time; return ``(dx (T, B, D), (dh_0, dc_0))``."""
+        """Backpropagation through time; return ``(dx (T, B, D), (dh_0, dc_0))``.
+
+        After ``forward(..., lengths=...)``, ``d_outputs`` at padded steps is ignored, dx
+        there is 0, and ``d_final_state`` reaches step ``lengths[b]`` unchanged.
+        """
         if self.cache is None:
             raise RuntimeError("LSTM.backward: no forward pass to differentiate; "
                                "call forward first")
-        x, h_rows = self.cache["x"], self.cache["h"]
+        x, h_rows, hold = self.cache["x"], self.cache["h"], self.cache["hold"]
         G, tc = self._fws["G"], self._fws["tc"]
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype
@@ -225,6 +226,10 @@ class LSTM:
         else:
             check_array(d_outputs, "d_outputs", (T, B, H), dt)
             dy[...] = d_outputs.transpose(0, 2, 1)
+        if hold is not None:                                    # 0/1 masks (T, 1, B): products
+            pad_f = hold.astype(dt)                             # with them are exact and faster
+            valid = 1.0 - pad_f                                 # than masked copies
+            dy *= valid                                         # no gradient from padded outputs
         dh_next[...] = 0.0                                      # W_hh^T da_{t+1}
         dA[T, 5 * H:] = 0.0                                     # dL/dc_T from beyond the sequence
         if d_final_state is not None:
@@ -254,12 +259,17 @@ class LSTM:
             np.multiply(tc[b], tc[b], out=Pb[:, :H])
             np.subtract(1.0, Pb[:, :H], out=Pb[:, :H])
             Pb[:, :H] *= o[b]                                    # Q = o (1 - tanh^2 c)
-            for dy_t, dh_t, P_Q_o, dQ_o, dhQ, dc_prev, dc_t, P_ifg_f, d_ifg_c, d_a in steps:
+            if hold is not None:                                 # padded steps: no local paths
+                Pb *= valid[b]                                   # but the cell's, f := 1, so
+                Pb[:, 5 * H:] += pad_f[b]                        # that dc passes through
+            for t, dy_t, dh_t, P_Q_o, dQ_o, dhQ, dc_prev, dc_t, P_ifg_f, d_ifg_c, d_a in steps:
                 np.add(dy_t, dh_next, out=dh_t)                  # dh_t
                 np.multiply(P_Q_o, dh_t, out=dQ_o)               # [dh_t Q_t; da_o]
                 np.add(dhQ, dc_prev, out=dc_t)                   # dc_t = dh_t Q_t + dc_{t+1} f_{t+1}
                 np.multiply(P_ifg_f, dc_t, out=d_ifg_c)          # [da_i; da_f; da_g; dc_t f_t]
                 np.matmul(WhT, d_a, out=dh_next)                 # W_hh^T da_t
+                if hold is not None:
+                    np.copyto(dh_next, dh_t, where=hold[t])      # padding: dh_{t-1} = dh_t
 
         # sums over t as single products over all T*B rows, in the order i, f, g, o of the params
         dA2 = np.empty((T, B, 4 * H), dtype=dt)

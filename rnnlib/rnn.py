@@ -16,20 +16,34 @@ every later step)::
 Code works on a batch of row vectors, so ``W x`` is written ``x @ W.T`` and
 ``W^T d`` is written ``d @ W``.  Python index ``t = 0..T-1`` holds time step
 t + 1 of the maths; the state buffer ``h`` has ``h[0] = h_0``.
+
+The reference cell is ``rnnlib.reference.rnn_step_forward`` / ``rnn_step_backward``
+(one step, explicit cache), run over time by ``rnnlib.reference.run_forward`` /
+``run_backward``; this layer computes the same numbers (tested equal), faster:
+
+* one input GEMM over all T*B rows: ``W_xh x_t + b_h`` does not depend on the state,
+  so all steps are projected before the loop; the same products, batched.
+* ``out=`` buffers: each step writes into preallocated arrays; no new arrays per step.
+* weight gradients and dx after the loop, one GEMM each over all T*B rows: they are
+  sums over t of per-step products, and a sum of products is one product.
+* padding (``lengths``): one precomputed mask; one ``np.copyto(..., where=mask)`` per step
+  holds h (forward) and passes dh through (backward); the local derivatives at padded
+  steps are zeroed before the backward loop.
 """
 import numpy as np
 
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
 from . import init as _init
+from .layer import SequenceLayer, check_lengths
 
 
-class RNN:
+class RNN(SequenceLayer):
     """Elman RNN layer: ``h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)``.
 
     Parameters ``W_xh (H, D)``, ``W_hh (H, H)``, ``b_h (H,)``; state ``h`` of shape ``(B, H)``.
 
-    ``forward(x (T, B, D), state=None) -> (h_all (T, B, H), h_T (B, H))``;
-    ``state=None`` means ``h_0 = 0``.
+    ``forward(x (T, B, D), state=None, lengths=None) -> (h_all (T, B, H), h_T (B, H))``;
+    ``state=None`` means ``h_0 = 0``; ``lengths`` (B,) marks padding (see ``forward``).
     ``backward(d_outputs (T, B, H) or None, d_final_state (B, H) or None) -> (dx, dh_0)``
     fills ``grads`` with the sums over time (BPTT).  ``None`` means zeros, e.g.
     ``d_outputs=None`` when only the final state feeds the loss (many-to-one).
@@ -67,11 +81,21 @@ class RNN:
         return (f"RNN(input_size={self.input_size}, hidden_size={self.hidden_size}, "
                 f"nonlinearity={self.nonlinearity!r}, dtype={self.dtype.name})")
 
-    def forward(self, x, state=None):
-        """Run the recurrence over all T steps; return ``(h_1..h_T (T, B, H), h_T (B, H))``."""
+    def forward(self, x, state=None, lengths=None):
+        """Run the recurrence over all T steps; return ``(h_1..h_T (T, B, H), h_T (B, H))``.
+
+        ``lengths``: None (every sequence has T steps) or an int array (B,) with
+        ``1 <= lengths[b] <= T``; steps after ``lengths[b]`` of sequence b are padding,
+        as in PyTorch's packed sequences: the state is held there (``h_t = h_{t-1}``), so
+        the final state is the one at each sequence's own last step, and the outputs
+        there are 0.  ``backward`` then ignores ``d_outputs`` at padded steps.
+        """
         check_array(x, "x", ("T", "B", self.input_size), self.dtype)
         T, B, D = x.shape
         H = self.hidden_size
+        lengths = check_lengths(lengths, T, B)
+        # hold[t, b] = True where step t + 1 is padding of sequence b
+        hold = None if lengths is None else (np.arange(T)[:, None] >= lengths)[..., None]
         W_xh, W_hh, b_h = self.params["W_xh"], self.params["W_hh"], self.params["b_h"]
 
         h = np.empty((T + 1, B, H), dtype=self.dtype)          # h[t] = h_t, h[0] = h_0
@@ -92,20 +116,26 @@ class RNN:
                 np.tanh(h[t + 1], out=h[t + 1])                 # h_t = tanh(a_t)
             else:
                 np.maximum(h[t + 1], 0.0, out=h[t + 1])         # h_t = relu(a_t)
+            if hold is not None:
+                np.copyto(h[t + 1], h[t], where=hold[t])        # padding: h_t = h_{t-1}
 
-        self.cache = {"x": x, "h": h}
-        return h[1:], h[T]
+        self.cache = {"x": x, "h": h, "lengths": lengths, "hold": hold}
+        if hold is None:
+            return h[1:], h[T]
+        return np.where(hold, 0.0, h[1:]), h[T]                 # outputs at padded steps are 0
 
     def backward(self, d_outputs, d_final_state=None):
         """Backpropagation through time; return ``(dx (T, B, D), dh_0 (B, H))``.
 
         ``d_outputs[t]`` is the gradient reaching ``h_t`` from the output at step t
         (``None`` = zeros); ``d_final_state`` the one reaching ``h_T`` from beyond the
-        sequence (``None`` = zeros).
+        sequence (``None`` = zeros).  After ``forward(..., lengths=...)``, ``d_outputs`` at
+        padded steps is ignored, dx there is 0, and ``d_final_state`` reaches step
+        ``lengths[b]`` unchanged.
         """
         if self.cache is None:
             raise RuntimeError("RNN.backward: no forward pass to differentiate; call forward first")
-        x, h = self.cache["x"], self.cache["h"]
+        x, h, hold = self.cache["x"], self.cache["h"], self.cache["hold"]
         T, B, D = x.shape
         H = self.hidden_size
         W_xh, W_hh = self.params["W_xh"], self.params["W_hh"]
@@ -122,6 +152,10 @@ class RNN:
             dphi = 1.0 - h[1:] ** 2
         else:
             dphi = (h[1:] > 0).astype(self.dtype)
+        if hold is not None:                                    # padded steps: no local path,
+            valid = (~hold).astype(self.dtype)                  # no gradient from the outputs
+            dphi *= valid                                       # (a 0/1 product is exact and
+            d_outputs = d_outputs * valid                       # faster than a masked copy)
 
         g = np.empty((T, B, H), dtype=self.dtype)               # g[t]  = dL/dh_t
         da = np.empty((T, B, H), dtype=self.dtype)              # da[t] = dL/da_t
@@ -129,6 +163,8 @@ class RNN:
             np.add(d_outputs[t], g_next, out=g[t])              # g_t = dL/dy-side_t + W_hh^T da_{t+1}
             np.multiply(g[t], dphi[t], out=da[t])               # da_t = phi'(a_t) * g_t
             np.matmul(da[t], W_hh, out=g_next)                  # W_hh^T da_t, sent to step t - 1
+            if hold is not None:
+                np.copyto(g_next, g[t], where=hold[t])          # padding: dh_{t-1} = dh_t
 
         # the weight gradients are sums over t: one matrix product over all T*B rows
         da2 = da.reshape(T * B, H)

@@ -9,32 +9,22 @@ the layers in reverse: the ``dx`` of layer l is the ``d_outputs`` of layer l - 1
 """
 import numpy as np
 
-__all__ = ["Stacked", "output_size"]
+from .layer import SequenceLayer
+
+__all__ = ["Stacked"]
 
 
-def output_size(layer):
-    """Size of the last axis of ``layer``'s outputs, or None if it cannot tell.
-
-    ``output_size`` attribute (JordanRNN, Bidirectional, Stacked, SequenceModel), else
-    ``fwd``/``bwd`` (Bidirectional: the two sizes added), else ``hidden_size``.
-    """
-    if getattr(layer, "output_size", None) is not None:
-        return layer.output_size
-    if hasattr(layer, "fwd") and hasattr(layer, "bwd"):
-        a, b = output_size(layer.fwd), output_size(layer.bwd)
-        return None if a is None or b is None else a + b
-    return getattr(layer, "hidden_size", None)
-
-
-class Stacked:
+class Stacked(SequenceLayer):
     """A stack of recurrent layers, each layer's outputs feeding the next layer's inputs.
 
     ``Stacked([RNN(D, H1), LSTM(H1, H2)])``.  ``params``/``grads`` are flat dicts
     ``"0.W_xh", "0.W_hh", ..., "1.W_xh", ...`` holding the layers' own arrays (a fresh
     dict on each access, so it always shows the layers' current ``grads``).
+    Causal if every layer is; ``output_size`` is the top layer's.
 
-    ``forward(x (T, B, D), state=None) -> (outputs of the top layer, [final state of each layer])``;
-    ``state`` is a list with one initial state per layer (an entry may be None = zeros).
+    ``forward(x (T, B, D), state=None, lengths=None) -> (outputs of the top layer,
+    [final state of each layer])``; ``state`` is a list with one initial state per layer
+    (an entry may be None = zeros); ``lengths`` (B,) is passed to every layer.
     ``backward(d_outputs, d_final_state=None) -> (dx, [d initial state of each layer])``;
     ``d_final_state`` is None or a list with one entry per layer (an entry may be None).
     """
@@ -43,14 +33,12 @@ class Stacked:
         if not isinstance(layers, (list, tuple)) or len(layers) == 0:
             raise ValueError(f"layers: expected a non-empty list of recurrent layers, got {layers!r}")
         for i, layer in enumerate(layers):
-            for attr in ("params", "grads", "forward", "backward"):
-                if not hasattr(layer, attr):
-                    raise TypeError(f"layers[{i}]: expected a recurrent layer with params, grads, "
-                                    f"forward and backward, got {type(layer).__name__} "
-                                    f"without {attr!r}")
+            if not isinstance(layer, SequenceLayer):
+                raise TypeError(f"layers[{i}]: expected a recurrent layer (a subclass of "
+                                f"rnnlib.layer.SequenceLayer), got {type(layer).__name__}")
         for i in range(1, len(layers)):
-            out, inp = output_size(layers[i - 1]), getattr(layers[i], "input_size", None)
-            if out is not None and inp is not None and out != inp:
+            out, inp = layers[i - 1].output_size, layers[i].input_size
+            if out != inp:
                 raise ValueError(f"layers[{i}]: expected input_size {out} (the output size of "
                                  f"layers[{i - 1}]), got {inp}")
         for i, layer in enumerate(layers):
@@ -67,14 +55,26 @@ class Stacked:
                     raise ValueError(f"layers: expected layers with their own parameters, got "
                                      f"layers[{i}].params[{k!r}] shared with layers[{j}] (the "
                                      f"gradients of a shared array would overwrite each other)")
-        dtypes = {np.dtype(layer.dtype) for layer in layers if hasattr(layer, "dtype")}
+        dtypes = {np.dtype(layer.dtype) for layer in layers}
         if len(dtypes) > 1:
             raise TypeError(f"layers: expected one dtype for all layers, got {sorted(map(str, dtypes))}")
         self.layers = list(layers)
-        self.dtype = dtypes.pop() if dtypes else None
-        self.input_size = getattr(layers[0], "input_size", None)
-        self.output_size = output_size(layers[-1])
-        self.hidden_size = self.output_size
+        self.dtype = dtypes.pop()
+        self.input_size = layers[0].input_size
+        self.hidden_size = layers[-1].output_size
+
+    @property
+    def causal(self):
+        """True if every layer of the stack is causal."""
+        return all(layer.causal for layer in self.layers)
+
+    @property
+    def output_size(self):
+        return self.layers[-1].output_size
+
+    def zero_state(self, batch_size):
+        """A list with each layer's zero state."""
+        return [layer.zero_state(batch_size) for layer in self.layers]
 
     def __repr__(self):
         return "Stacked([" + ", ".join(repr(layer) for layer in self.layers) + "])"
@@ -100,13 +100,13 @@ class Stacked:
                              f"states, got {given}")
         return list(value)
 
-    def forward(self, x, state=None):
+    def forward(self, x, state=None, lengths=None):
         """``h^(l) = layer_l(h^(l-1))`` for l = 1..L; return ``(h^(L), [final states])``."""
         states = self._per_layer(state, "state")
         finals = []
         h = x
         for layer, s in zip(self.layers, states):
-            h, final = layer.forward(h) if s is None else layer.forward(h, s)
+            h, final = layer.forward(h, s, lengths=lengths)
             finals.append(final)
         return h, finals
 

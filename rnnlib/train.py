@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_positive_int
-from .bptt import full_bptt, truncated_bptt
+from .bptt import check_loss_fn, check_recurrent, full_bptt, truncated_bptt
+from .layer import NOT_CAUSAL
+from .optim import Optimizer
 from .clip import clip_grad_norm, clip_grad_value, global_norm
 
 __all__ = ["History", "fit"]
@@ -55,26 +57,26 @@ def _unpack(batch):
 
 
 def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip_value=None,
-        bptt_k=None, reduction=None, carry_state=False, eval_fn=None, eval_every=None,
+        bptt_k=None, reduction="mean", carry_state=False, eval_fn=None, eval_every=None,
         print_every=None, nonfinite="raise"):
     """Train ``model`` for exactly ``iterations`` updates; return a :class:`History`.
 
     Parameters
     ----------
-    model : a model or layer with ``params``, ``grads``, ``forward``, ``backward``.
+    model : a recurrent layer or model (``rnnlib.layer.SequenceLayer``), e.g. a ``SequenceModel``.
     batch_fn : ``batch_fn(i) -> (x, targets)`` or ``(x, targets, mask)`` or a dict with
         ``"x"``, ``"targets"`` and optional ``"mask"``, ``"lengths"`` (``lengths`` is passed
         to ``model.forward``, for a many-to-one ``SequenceModel``); ``i`` = 0, 1, ...
-    loss_fn : ``loss_fn(y, targets[, mask=mask]) -> (loss, dy)``, e.g. ``softmax_cross_entropy``.
+    loss_fn : ``loss_fn(y, targets, mask=None, reduction="mean") -> (loss, dy)``, e.g.
+        ``softmax_cross_entropy``; ``fit`` passes the mask and the reduction.
     optimizer : e.g. ``Adam(1e-2)``; ``optimizer.step(model.params, model.grads)``.
     iterations : number of updates (a positive int).
     clip_norm : rescale the gradient if ``||g|| > clip_norm`` (``clip_grad_norm``).
     clip_value : clip every gradient entry to ``[-clip_value, clip_value]``.
     bptt_k : None = full BPTT; an int k = truncated BPTT in chunks of k steps (causal models
         only: with a Bidirectional layer, bptt_k or carry_state=True raises ValueError).
-    reduction : "mean" or "sum", the reduction ``loss_fn`` uses, needed to weight the chunks
-        of truncated BPTT; None = the ``reduction`` keyword of a ``functools.partial``
-        ``loss_fn`` if it has one, else "mean" (the default of rnnlib's losses).
+    reduction : "mean" (default) or "sum", passed to ``loss_fn`` at every call (truncated
+        BPTT weights its chunks by it); the recorded ``loss`` is reduced this way.
     carry_state : if True, the final state of iteration i is the initial state of i + 1
         (detached), e.g. for a language model reading a long text in consecutive batches.
     eval_fn, eval_every : ``eval_fn(model)`` (a number or anything) after every
@@ -90,10 +92,8 @@ def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip
         eval_every = check_positive_int(eval_every, "eval_every")
     if print_every is not None:
         print_every = check_positive_int(print_every, "print_every")
-    if reduction is None:
-        reduction = (getattr(loss_fn, "keywords", None) or {}).get("reduction", "mean")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction: expected 'mean' or 'sum', got {reduction!r}")
+    check_recurrent(model)
+    check_loss_fn(loss_fn, reduction)
     if nonfinite not in ("raise", "stop"):
         raise ValueError(f"nonfinite: expected 'raise' or 'stop', got {nonfinite!r}")
     for name, value in (("clip_norm", clip_norm), ("clip_value", clip_value)):
@@ -101,15 +101,14 @@ def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip
                                   or not math.isfinite(value) or value <= 0):
             raise ValueError(f"{name}: expected None or a finite number > 0, got {value!r}")
     if bptt_k is not None or carry_state:
-        from .model import NOT_CAUSAL, _is_causal
-        if not _is_causal(model):
+        if not model.causal:
             what = "bptt_k" if bptt_k is not None else "carry_state"
             raise ValueError(f"{what}: truncated BPTT and carry_state need a causal model, got "
                              f"one with a Bidirectional layer; {NOT_CAUSAL}; use bptt_k=None "
                              f"and carry_state=False")
-    if not hasattr(optimizer, "step"):
-        raise TypeError(f"optimizer: expected an object with step(params, grads), "
-                        f"got {type(optimizer).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer: expected an rnnlib optimizer (a subclass of "
+                        f"rnnlib.optim.Optimizer, e.g. Adam(1e-2)), got {type(optimizer).__name__}")
 
     losses = np.full(iterations, np.nan)
     norms = np.full(iterations, np.nan)
@@ -120,13 +119,13 @@ def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip
         s0 = state if carry_state else None
         if lengths is not None:
             if bptt_k is not None:
-                raise ValueError("bptt_k: truncated BPTT is for per-step outputs; a batch with "
-                                 "'lengths' (many-to-one) must use full BPTT (bptt_k=None)")
+                raise ValueError("bptt_k: a batch with 'lengths' must use full BPTT "
+                                 "(bptt_k=None)")
             y, state = model.forward(x, s0, lengths=lengths)
-            loss, dy = loss_fn(y, targets) if mask is None else loss_fn(y, targets, mask=mask)
+            loss, dy = loss_fn(y, targets, mask=mask, reduction=reduction)
             model.backward(dy)
         elif bptt_k is None:
-            loss, state = full_bptt(model, x, targets, loss_fn, s0, mask)
+            loss, state = full_bptt(model, x, targets, loss_fn, s0, mask, reduction)
         else:
             loss, state = truncated_bptt(model, x, targets, loss_fn, bptt_k, s0, mask,
                                          reduction=reduction)

@@ -1,5 +1,4 @@
 """Tests for rnnlib.bptt: k >= T is full BPTT exactly, k < T differs, state carried and detached."""
-import functools
 
 import numpy as np
 import pytest
@@ -9,23 +8,25 @@ from rnnlib import RNN
 from rnnlib.bptt import full_bptt, truncated_bptt
 from rnnlib.gradcheck import numerical_gradient, rel_error
 from rnnlib.losses import mse, softmax_cross_entropy
+from rnnlib.layer import SequenceLayer
 from rnnlib.model import SequenceModel
 
 T, B, D, H, K = 9, 3, 2, 4, 3
 
 
-class Spy:
+class Spy(SequenceLayer):
     """Wraps a model and records the chunks it sees and the outputs it gives."""
 
     def __init__(self, model):
         self.model, self.outputs, self.states_in = model, [], []
         self.params = model.params
+        self.input_size, self.hidden_size, self.dtype = model.input_size, K, model.dtype
 
     @property
     def grads(self):
         return self.model.grads
 
-    def forward(self, x, state=None):
+    def forward(self, x, state=None, lengths=None):
         self.states_in.append(state)
         y, s = self.model.forward(x, state)
         self.outputs.append(y.copy())
@@ -80,23 +81,20 @@ def test_k_below_T_same_forward_and_loss_different_grads(k):
     # ... but the gradient is truncated
     assert max(rel_error(full[n], g) for n, g in m.grads.items()) > 1e-3
     # the head is not recurrent: its gradient is unaffected by truncation
-    assert np.allclose(m.grads["head.W"], full["head.W"], atol=1e-12)
+    assert np.allclose(m.grads["head.W_hy"], full["head.W_hy"], atol=1e-12)
 
 
 @pytest.mark.parametrize("layer,reduction", [("RNN", "mean"), ("RNN", "sum"), ("LSTM", "mean"),
                                              ("GRU", "sum")])
 def test_truncated_gradient_is_gradient_of_detached_objective(layer, reduction):
     """grads = d/dtheta sum_c w_c L_c(theta; s_c), with the carried states s_c held fixed."""
-    if not hasattr(rnnlib, layer):
-        pytest.skip(f"rnnlib.{layer} not available yet")
     m, x, d, _ = _setup(1, layer)
     k = 4
     mask = np.ones((T, B), bool)
     mask[6:, 0] = False
     mask[3:, 2] = False
-    loss_fn = functools.partial(softmax_cross_entropy, reduction=reduction)
     spy = Spy(m)
-    loss, _ = truncated_bptt(spy, x, d, loss_fn, k, mask=mask, reduction=reduction)
+    loss, _ = truncated_bptt(spy, x, d, softmax_cross_entropy, k, mask=mask, reduction=reduction)
     grads = _grads(m)
     carried = list(spy.states_in)  # state entering each chunk (None for the first)
     N = mask.sum()
@@ -184,12 +182,55 @@ def test_fit_refuses_bidirectional_with_bptt_k_or_carry_state():
     fit(model, lambda i: batch, softmax_cross_entropy, SGD(0.1), 1)    # full BPTT is fine
 
 
-def test_reduction_must_match_a_partial_loss():
+def test_truncation_passes_the_reduction_to_the_loss():
     rng = np.random.default_rng(0)
     m = SequenceModel(RNN(3, 4, rng=1), 3, rng=2)
     x, d = rng.standard_normal((6, 2, 3)), rng.integers(0, 3, (6, 2))
-    summing = functools.partial(softmax_cross_entropy, reduction="sum")
-    with pytest.raises(ValueError, match="reduction: expected the reduction loss_fn uses"):
-        truncated_bptt(m, x, d, summing, 2)                  # reduction="mean" by default
-    loss, _ = truncated_bptt(m, x, d, summing, 2, reduction="sum")
-    assert np.isclose(loss, summing(m.forward(x)[0], d)[0])
+    for reduction in ("sum", "mean"):
+        loss, _ = truncated_bptt(m, x, d, softmax_cross_entropy, 2, reduction=reduction)
+        ref = softmax_cross_entropy(m.forward(x)[0], d, reduction=reduction)[0]
+        assert np.isclose(loss, ref, rtol=1e-12), reduction
+
+
+def _sum_of_squares(y, d, mask=None, reduction="mean"):
+    """A loss written by a user: 0.5 sum (y - d)^2 over (t, b, k), or its mean over (t, b)."""
+    r = y - d
+    if mask is not None:
+        r = r * mask[..., None]
+    n = r.shape[0] * r.shape[1] if mask is None else mask.sum()
+    scale = 1.0 if reduction == "sum" else 1.0 / n
+    return 0.5 * scale * float((r * r).sum()), scale * r
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_custom_loss_with_truncation_matches_the_detached_objective(reduction):
+    """A user's loss with the (y, d, mask, reduction) signature: chunk losses add up to the
+    loss of the whole sequence, and k >= T gives exactly full BPTT."""
+    rng = np.random.default_rng(1)
+    m = SequenceModel(RNN(3, 4, rng=1), 2, rng=2)
+    x, d = rng.standard_normal((8, 3, 3)), rng.standard_normal((8, 3, 2))
+    mask = rng.random((8, 3)) < 0.7
+    loss, _ = truncated_bptt(m, x, d, _sum_of_squares, 3, mask=mask, reduction=reduction)
+    assert np.isclose(loss, _sum_of_squares(m.forward(x)[0], d, mask, reduction)[0], rtol=1e-12)
+    loss_full, _ = full_bptt(m, x, d, _sum_of_squares, mask=mask, reduction=reduction)
+    g_full = {k: g.copy() for k, g in m.grads.items()}
+    loss_T, _ = truncated_bptt(m, x, d, _sum_of_squares, 8, mask=mask, reduction=reduction)
+    assert loss_T == loss_full
+    assert all(np.array_equal(m.grads[k], g_full[k]) for k in g_full)
+
+
+def test_loss_without_the_contract_is_refused():
+    rng = np.random.default_rng(0)
+    m = SequenceModel(RNN(3, 4, rng=1), 3, rng=2)
+    x, d = rng.standard_normal((6, 2, 3)), rng.integers(0, 3, (6, 2))
+
+    def no_reduction(y, d, mask=None):
+        return softmax_cross_entropy(y, d, mask)
+
+    with pytest.raises(TypeError, match=r"loss_fn: expected a function loss_fn\(y, targets, "
+                                        r"mask=None, reduction='mean'\)"):
+        truncated_bptt(m, x, d, no_reduction, 2)
+    with pytest.raises(TypeError, match="loss_fn: expected a function"):
+        full_bptt(m, x, d, "softmax")
+    with pytest.raises(TypeError, match=r"model: expected a recurrent layer or model"):
+        full_bptt(object(), x, d, softmax_cross_entropy)

@@ -7,7 +7,7 @@ network as a low-rank Elman network, stacking) to the library's code.
 import numpy as np
 import pytest
 
-from rnnlib import (RNN, JordanRNN, Linear, Stacked, SequenceModel, sequence_error,
+from rnnlib import (RNN, JordanRNN, OutputLayer, Stacked, SequenceModel, sequence_error,
                     softmax_cross_entropy, log_softmax)
 
 
@@ -19,9 +19,9 @@ def rng():
 def test_rnn_eq_recurrence_and_output_column_vectors(rng):
     """rnn-eq-recurrence, rnn-eq-output: one column-vector step at a time, per sequence."""
     T, B, D, H, K = 6, 3, 4, 5, 2
-    layer, head = RNN(D, H, rng=rng), Linear(H, K, rng=rng)
+    layer, head = RNN(D, H, rng=rng), OutputLayer(H, K, rng=rng)
     W_xh, W_hh, b_h = (layer.params[k] for k in ("W_xh", "W_hh", "b_h"))
-    W_hy, b_y = head.params["W"], head.params["b"]
+    W_hy, b_y = head.params["W_hy"], head.params["b_y"]
     x = rng.normal(size=(T, B, D))
     h0 = rng.normal(size=(B, H))
     h_lib, h_T = layer.forward(x, h0)
@@ -115,5 +115,5 @@ def test_rnn_eq_stacked(rng):
     # and a SequenceModel on top is y_t = W_hy h^(L)_t + b_y
     model = SequenceModel(Stacked([l1, l2]), 3, rng=rng)
     y, _ = model.forward(x)
-    np.testing.assert_allclose(y, h_top @ model.head.params["W"].T + model.head.params["b"],
+    np.testing.assert_allclose(y, h_top @ model.head.params["W_hy"].T + model.head.params["b_y"],
                                rtol=0, atol=1e-13)

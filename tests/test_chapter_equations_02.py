@@ -16,7 +16,7 @@ def _setup(seed, D=3, H=5, K=4, T=6, B=3):
     model = SequenceModel(rnnlib.RNN(D, H, rng=rng), K, rng=rng)
     p = model.params
     p["rnn.b_h"][:] = rng.normal(0, 0.1, H)
-    p["head.b"][:] = rng.normal(0, 0.1, K)
+    p["head.b_y"][:] = rng.normal(0, 0.1, K)
     x = rng.normal(size=(T, B, D))
     d = rng.integers(0, K, size=(T, B))
     h0 = rng.normal(0, 0.5, size=(B, H))
@@ -27,7 +27,7 @@ def _by_hand(model, x, d, h0):
     """Forward (bptt-eq-forward) and backward (bptt-eq-output-grad ... bptt-eq-weights), per sequence."""
     p = model.params
     W_xh, W_hh, b_h = p["rnn.W_xh"], p["rnn.W_hh"], p["rnn.b_h"]
-    W_hy, b_y = p["head.W"], p["head.b"]
+    W_hy, b_y = p["head.W_hy"], p["head.b_y"]
     T, B, _ = x.shape
     H, K = W_hh.shape[0], W_hy.shape[0]
     grads = {name: np.zeros_like(v) for name, v in p.items()}
@@ -51,8 +51,8 @@ def _by_hand(model, x, d, h0):
                 dh = W_hy.T @ dy
             dh_all[t - 1, b] = dh
             delta[t] = (1 - h[t] ** 2) * dh                      # bptt-eq-delta
-            grads["head.W"] += np.outer(dy, h[t])                # bptt-eq-weights
-            grads["head.b"] += dy
+            grads["head.W_hy"] += np.outer(dy, h[t])                # bptt-eq-weights
+            grads["head.b_y"] += dy
             grads["rnn.W_hh"] += np.outer(delta[t], h[t - 1])
             grads["rnn.W_xh"] += np.outer(delta[t], x[t - 1, b])
             grads["rnn.b_h"] += delta[t]
@@ -114,7 +114,7 @@ def test_graves_unitwise_form_equals_vector_form():
     y, _ = model.forward(x, h0)
     _, dy = rnnlib.softmax_cross_entropy(y, d, reduction="sum")
     model.backward(dy)
-    W_hh, W_hy = model.params["rnn.W_hh"], model.params["head.W"]
+    W_hh, W_hy = model.params["rnn.W_hh"], model.params["head.W_hy"]
     h = model.layer.cache["h"][:, 0]                   # h_0..h_T
     T, H, K = x.shape[0], W_hh.shape[0], W_hy.shape[0]
     w_hk, w_hh_ = W_hy.T, W_hh.T                       # Graves: (from, to)
@@ -139,7 +139,7 @@ def test_graves_unitwise_form_equals_vector_form():
     # dL/dw_hk = sum_t delta_k^t b_h^t, with delta_k^t = dL/da_k^t (a_k^t = y_t's component k)
     dw_hk = np.array([[sum(dy[t - 1, 0, k] * h[t, j] for t in steps) for k in range(K)]
                       for j in range(H)])
-    np.testing.assert_allclose(dw_hk.T, model.grads["head.W"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(dw_hk.T, model.grads["head.W_hy"], rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("T", [1, 10, 100])
@@ -148,4 +148,4 @@ def test_forward_keeps_T_B_D_plus_H_plus_B_H_floats(T):
     B, D, H = 4, 3, 5
     layer = rnnlib.RNN(D, H, rng=0)
     layer.forward(np.random.default_rng(0).normal(size=(T, B, D)))
-    assert sum(a.size for a in layer.cache.values()) == T * B * (D + H) + B * H
+    assert sum(a.size for a in layer.cache.values() if a is not None) == T * B * (D + H) + B * H

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from rnnlib import Linear, gradcheck
+from rnnlib import Linear, OutputLayer, gradcheck
 
 
 @pytest.mark.parametrize("shape", [(4,), (1, 4), (3, 2, 4)])
@@ -48,3 +48,18 @@ def test_float32_and_errors():
         Linear(3, 2).backward(np.ones((1, 2)))
     with pytest.raises(ValueError, match="out_features"):
         Linear(3, 0)
+
+
+def test_output_layer_uses_the_course_names():
+    """The head y_t = W_hy h_t + b_y: same map as Linear, parameters named W_hy and b_y."""
+    rng = np.random.default_rng(4)
+    head, plain = OutputLayer(4, 3, rng=5), Linear(4, 3, rng=5)
+    assert list(head.params) == list(head.grads) == ["W_hy", "b_y"]
+    assert head.params["W_hy"].shape == (3, 4) and head.params["b_y"].shape == (3,)
+    np.testing.assert_array_equal(head.params["W_hy"], plain.params["W"])
+    h = rng.normal(size=(5, 2, 4))
+    np.testing.assert_array_equal(head.forward(h), plain.forward(h))
+    dy = rng.normal(size=(5, 2, 3))
+    np.testing.assert_array_equal(head.backward(dy), plain.backward(dy))
+    np.testing.assert_array_equal(head.grads["W_hy"], plain.grads["W"])
+    assert repr(head).startswith("OutputLayer(")
