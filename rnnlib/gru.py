@@ -170,7 +170,9 @@ class GRU(SequenceLayer):
                 np.copyto(h_t, hp, where=hold[t])             # padding: h_t = h_{t-1}
 
         h_rows = h1[:, :H].transpose(0, 2, 1).copy()   # (T + 1, B, H), a new array
-        self.cache = {"x": x, "h": h_rows, "lengths": lengths, "hold": hold}
+        self.cache = {"x": x, "h": h_rows}
+        if hold is not None:                                    # padded batch
+            self.cache.update(lengths=lengths, hold=hold)
         if pad is None:
             return h_rows[1:], h_rows[T]
         out = np.where(pad[..., None], 0.0, h_rows[1:])    # outputs at padded steps are 0
@@ -201,7 +203,7 @@ class GRU(SequenceLayer):
         if self.cache is None:
             raise RuntimeError("GRU.backward: no forward pass to differentiate; "
                                "call forward first")
-        x, h_rows, hold = self.cache["x"], self.cache["h"], self.cache["hold"]
+        x, h_rows, hold = self.cache["x"], self.cache["h"], self.cache.get("hold")
         h1, S = self._fws["h1"], self._fws["S"]
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype

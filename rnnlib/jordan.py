@@ -116,7 +116,9 @@ class JordanRNN(SequenceLayer):
             y[t + 1] += p["b_y"]                                # y_t
             if hold is not None:
                 np.copyto(y[t + 1], y[t], where=hold[t])        # padding: y_t = y_{t-1}
-        self.cache = {"x": x, "h": h, "y": y, "lengths": lengths, "hold": hold}
+        self.cache = {"x": x, "h": h, "y": y}
+        if hold is not None:                                    # padded batch
+            self.cache.update(lengths=lengths, hold=hold)
         if hold is None:
             return y[1:], y[T]
         return np.where(hold, 0.0, y[1:]), y[T]                 # outputs at padded steps are 0
@@ -130,7 +132,8 @@ class JordanRNN(SequenceLayer):
         if self.cache is None:
             raise RuntimeError("JordanRNN.backward: no forward pass to differentiate; "
                                "call forward first")
-        x, h, y, hold = (self.cache[k] for k in ("x", "h", "y", "hold"))
+        x, h, y = (self.cache[k] for k in ("x", "h", "y"))
+        hold = self.cache.get("hold")
         T, B, D = x.shape
         H, O = self.hidden_size, self.output_size
         p = self.params

@@ -195,7 +195,9 @@ class LSTM(SequenceLayer):
         # view of the workspace when B = 1, which the next forward overwrites)
         h_rows = h.transpose(0, 2, 1).copy()
         c_rows = c.transpose(0, 2, 1).copy()
-        self.cache = {"x": x, "h": h_rows, "c": c_rows, "lengths": lengths, "hold": hold}
+        self.cache = {"x": x, "h": h_rows, "c": c_rows}
+        if hold is not None:                                    # padded batch
+            self.cache.update(lengths=lengths, hold=hold)
         if pad is None:
             return h_rows[1:], (h_rows[T], c_rows[T])
         out = np.where(pad[..., None], 0.0, h_rows[1:])    # outputs at padded steps are 0
@@ -215,7 +217,7 @@ class LSTM(SequenceLayer):
         if self.cache is None:
             raise RuntimeError("LSTM.backward: no forward pass to differentiate; "
                                "call forward first")
-        x, h_rows, hold = self.cache["x"], self.cache["h"], self.cache["hold"]
+        x, h_rows, hold = self.cache["x"], self.cache["h"], self.cache.get("hold")
         G, tc = self._fws["G"], self._fws["tc"]
         T, B, D = x.shape
         H, dt = self.hidden_size, self.dtype

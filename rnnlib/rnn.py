@@ -119,7 +119,9 @@ class RNN(SequenceLayer):
             if hold is not None:
                 np.copyto(h[t + 1], h[t], where=hold[t])        # padding: h_t = h_{t-1}
 
-        self.cache = {"x": x, "h": h, "lengths": lengths, "hold": hold}
+        self.cache = {"x": x, "h": h}
+        if hold is not None:                                    # padded batch
+            self.cache.update(lengths=lengths, hold=hold)
         if hold is None:
             return h[1:], h[T]
         return np.where(hold, 0.0, h[1:]), h[T]                 # outputs at padded steps are 0
@@ -135,7 +137,7 @@ class RNN(SequenceLayer):
         """
         if self.cache is None:
             raise RuntimeError("RNN.backward: no forward pass to differentiate; call forward first")
-        x, h, hold = self.cache["x"], self.cache["h"], self.cache["hold"]
+        x, h, hold = self.cache["x"], self.cache["h"], self.cache.get("hold")
         T, B, D = x.shape
         H = self.hidden_size
         W_xh, W_hh = self.params["W_xh"], self.params["W_hh"]
