@@ -1,6 +1,4 @@
 """Tests of rnnlib.tasks: shapes, dtypes, determinism and the correctness of every label."""
-import ast
-import pathlib
 import re
 
 import numpy as np
@@ -406,22 +404,6 @@ def test_reber_correct_checks_mask_and_legal():
 
 
 # ----------------------------------------------------------------------------- package layout
-
-def test_tasks_is_split_into_small_documented_modules_with_top_level_imports():
-    modules = sorted(pathlib.Path(tasks.__file__).parent.glob("*.py"))
-    assert {m.stem for m in modules} >= {"__init__", "adding", "memory", "reber", "tagging",
-                                         "forecasting", "classification", "counting",
-                                         "encoding"}
-    for path in modules:
-        source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
-        assert len(source.splitlines()) < 300, path.name
-        assert ast.get_docstring(tree), f"{path.name}: no module docstring"
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                inner = [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
-                assert not inner, f"{path.name}: import inside {node.name}()"
-
 
 def test_tasks_names_are_importable_as_before():
     assert set(tasks.__all__) == {

@@ -1,8 +1,6 @@
 """Tests of rnnlib.text: the generated corpus, CharVocab and character batches."""
-import ast
 import builtins
 import math
-import pathlib
 import re
 
 import numpy as np
@@ -191,21 +189,6 @@ def test_bits_per_char_checks_its_argument():
 
 
 # ----------------------------------------------------------------------------- package layout
-
-def test_text_is_split_into_small_documented_modules_with_top_level_imports():
-    modules = sorted(pathlib.Path(text.__file__).parent.glob("*.py"))
-    assert {m.stem for m in modules} >= {"__init__", "prose", "lexicon", "vocab", "batches",
-                                         "metrics"}
-    for path in modules:
-        source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
-        assert len(source.splitlines()) < 300, path.name
-        assert ast.get_docstring(tree), f"{path.name}: no module docstring"
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                inner = [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
-                assert not inner, f"{path.name}: import inside {node.name}()"
-
 
 def test_text_names_are_importable_as_before():
     assert set(text.__all__) == {"corpus", "CharVocab", "char_batch", "char_stream", "split_text",
