@@ -13,7 +13,8 @@ bidirectional layer is not causal and can not be used to predict the next input.
 
 Variable-length batches (``lengths``): sequence b has ``T_b = lengths[b]`` valid
 steps followed by padding.  Its backward direction must start at its *own* last
-valid step, ``hb_{T_b} = f(hb_0, x_{T_b})``: each sequence is reversed within its
+valid step, ``hb_{T_b} = f(hb_{T_b + 1}, x_{T_b})`` with ``hb_{T_b + 1}`` the given
+initial state of the backward layer: each sequence is reversed within its
 length (``x_{T_b}, ..., x_1``, then the padding), not the padded array as a
 whole.  Reversing the padded array would make the backward layer read the
 padding first and start from a state that depends on it (a classic bug).
@@ -88,6 +89,19 @@ class Bidirectional(SequenceLayer):
     def zero_state(self, batch_size):
         """The pair ``(fwd zero state, bwd zero state)``."""
         return (self.fwd.zero_state(batch_size), self.bwd.zero_state(batch_size))
+
+    def summary(self, outputs, last):
+        """``[hf_{T_b}; hb_1]``: each direction's output after it has read the whole sequence."""
+        Hf = self.fwd.output_size
+        return np.concatenate([self.fwd.summary(outputs[..., :Hf], last),
+                               outputs[0, :, Hf:]], axis=-1)
+
+    def summary_backward(self, d_summary, shape, last):
+        Hf = self.fwd.output_size
+        d_outputs = np.zeros(shape, dtype=d_summary.dtype)
+        d_outputs[..., :Hf] = self.fwd.summary_backward(d_summary[:, :Hf], shape[:2] + (Hf,), last)
+        d_outputs[0, :, Hf:] = d_summary[:, Hf:]
+        return d_outputs
 
     def __repr__(self):
         return f"Bidirectional({self.fwd!r}, {self.bwd!r})"

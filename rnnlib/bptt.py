@@ -9,13 +9,14 @@ across a chunk boundary (the carried state is "detached"), so no gradient path
 is longer than k steps.  The parameter gradients of the chunks are added up and
 one update is made per call.  With k >= T it is exactly full BPTT.
 
-The loss: both functions call ``loss_fn(y, d, mask=mask, reduction=reduction)``
-and so tell the loss how to reduce (rnnlib's ``softmax_cross_entropy`` and ``mse``
-take these arguments; a loss of your own must too).  With ``reduction="sum"``
-the chunk losses add up to the full loss.  With ``reduction="mean"`` (a mean over
-the unmasked (t, b) steps, times a constant such as 1/K for ``mse``) chunk c is
-weighted by ``n_c / N``, its share of the unmasked steps, so again the weighted
-chunk losses add up to the loss of the whole sequence.
+The loss is the same in both: ``loss, dy = loss_fn(y, d, mask=mask, reduction=reduction)``
+on the outputs of the whole sequence, so it may reduce in any way (rnnlib's
+``softmax_cross_entropy`` and ``mse`` take these arguments; a loss of your own must
+too).  Truncated BPTT runs forward over the chunks (keeping the state at each chunk
+start), computes that loss once, then backpropagates ``dy`` chunk by chunk: the last
+chunk straight away, every earlier one after running it forward again from its stored
+start state (the layer keeps the cache of its last forward only).  That costs one
+extra forward pass over the first T - k steps.
 """
 import inspect
 
@@ -97,8 +98,7 @@ def truncated_bptt(model, x, targets, loss_fn, k, state=None, mask=None, reducti
         ``softmax_cross_entropy`` or ``mse``.
     k : chunk length, a positive int (k >= T gives full BPTT, the same numbers exactly).
     state : initial state (None = zeros).  mask : optional (T, B) 0/1 for padding.
-    reduction : "mean" or "sum", passed to ``loss_fn`` (see the module docstring for
-        how the chunks are weighted).
+    reduction : "mean" or "sum", passed to ``loss_fn``.
 
     Returns ``(loss, final_state)``: the full-sequence loss and the state after step T.
     """
@@ -114,41 +114,30 @@ def truncated_bptt(model, x, targets, loss_fn, k, state=None, mask=None, reducti
                          f"T = {T}, got one with a Bidirectional layer; {NOT_CAUSAL}; "
                          f"use full BPTT (k >= T)")
 
-    starts = range(0, T, k)
-    if mask is None:
-        counts = [min(k, T - s) * x.shape[1] for s in starts]
-    else:
-        counts = [int(np.count_nonzero(mask[s:s + k])) for s in starts]
-    total = sum(counts)
-    if total == 0:
-        raise ValueError("mask: expected at least one unmasked (True) entry, got none")
-
-    loss = 0.0
-    acc = None
-    for s, n_c in zip(starts, counts):
-        xc = x[s:s + k]
-        y, state = model.forward(xc, state)
-        if n_c == 0:                      # all padding: no loss, no gradient, state still carried
-            continue
-        if not isinstance(y, np.ndarray) or y.ndim != 3 or y.shape[0] != xc.shape[0]:
-            raise ValueError(f"model: expected per-step outputs of shape ({xc.shape[0]}, B, K) "
-                             f"for a chunk of {xc.shape[0]} steps, got "
+    starts = list(range(0, T, k))
+    chunk_states, outputs = [], []
+    for s in starts:                      # forward over the chunks, state carried
+        chunk_states.append(state)
+        y, state = model.forward(x[s:s + k], state)
+        if not isinstance(y, np.ndarray) or y.ndim != 3 or y.shape[0] != min(k, T - s):
+            raise ValueError(f"model: expected per-step outputs of shape ({min(k, T - s)}, B, K) "
+                             f"for a chunk of {min(k, T - s)} steps, got "
                              f"{y.shape if isinstance(y, np.ndarray) else type(y).__name__} "
-                             f"(a many-to-one model "
-                             f"can not be trained with truncated BPTT here)")
-        l_c, dy = loss_fn(y, targets[s:s + k], mask=None if mask is None else mask[s:s + k],
-                          reduction=reduction)
-        w = n_c / total if reduction == "mean" else 1.0
-        if w != 1.0:
-            dy = dy * dy.dtype.type(w)
-        loss += w * l_c
-        model.backward(dy)                # d_final_state = None: the carried state is detached
-        grads = model.grads
-        if acc is None:
-            acc = {name: g.copy() for name, g in grads.items()}
-        else:
-            for name, g in grads.items():
-                acc[name] += g
+                             f"(a many-to-one model can not be trained with truncated BPTT)")
+        outputs.append(y.copy())
+    loss, dy = loss_fn(np.concatenate(outputs), targets, mask=mask, reduction=reduction)
+
+    acc = {name: np.zeros_like(g) for name, g in model.grads.items()}
+    for c in reversed(range(len(starts))):
+        s = starts[c]
+        dy_c = dy[s:s + k]
+        if not dy_c.any():                # no target in this chunk: no gradient
+            continue
+        if c < len(starts) - 1:           # the layer's cache holds the last chunk only
+            model.forward(x[s:s + k], chunk_states[c])
+        model.backward(dy_c)              # d_final_state = None: the carried state is detached
+        for name, g in model.grads.items():
+            acc[name] += g
     for name, g in model.grads.items():   # write the sum back, in place
         np.copyto(g, acc[name])
     return float(loss), state

@@ -13,7 +13,7 @@ unless given.  (Jordan's original "state units" also had a self-connection,
 
 Backward through time, with ``g_t = dL/dy_t`` (total derivative)::
 
-    g_t    = dL/dy-side_t + W_yh^T da_{t+1},    plus d_final_state at t = T
+    g_t    = d_outputs_t + W_yh^T da_{t+1},     plus d_final_state at t = T
     da_t   = (1 - h_t^2) * (W_hy^T g_t)
     dW_hy  = sum_t g_t h_t^T,      db_y = sum_t g_t
     dW_xh  = sum_t da_t x_t^T,     dW_yh = sum_t da_t y_{t-1}^T,   db_h = sum_t da_t
@@ -21,7 +21,8 @@ Backward through time, with ``g_t = dL/dy_t`` (total derivative)::
 
 The reference cell is ``rnnlib.reference.jordan_step_forward`` / ``jordan_step_backward``
 (one step, explicit cache), run over time by ``rnnlib.reference.run_forward`` /
-``run_backward``; this layer computes the same numbers (tested equal), faster:
+``run_backward``; this layer computes the same numbers up to float rounding (tests:
+rel. error < 1e-12), faster:
 
 * one input GEMM over all T*B rows: ``W_xh x_t + b_h`` does not depend on the state,
   so all steps are projected before the loop; the same products, batched.
@@ -52,6 +53,7 @@ class JordanRNN(SequenceLayer):
     ``backward(d_outputs (T, B, O) or None, d_final_state (B, O) or None) -> (dx, dy_0)``.
     After ``forward``, ``cache["h"]`` is ``(T, B, H)`` and ``cache["y"]`` is
     ``(T + 1, B, O)`` with ``cache["y"][0] = y_0``.
+    With ``lengths``, ``cache["h"]`` at padded steps is computed but not used.
     """
 
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64):

@@ -15,6 +15,8 @@ layer, and each layer states them instead of leaving them to be guessed:
 * ``zero_state(B)``: the structure of its state, filled with zeros (an array
   ``(B, H)`` for RNN and GRU, a pair ``(h, c)`` for the LSTM, a pair
   ``(fwd_state, bwd_state)`` for a bidirectional layer, a list for a stack).
+* ``summary(outputs, last)``: its output after it has read each whole sequence, what a
+  many-to-one head reads (``h_{T_b}``; ``[hf_{T_b}; hb_1]`` for a bidirectional layer).
 
 Every layer also has ``params`` and ``grads`` (dicts with the same keys and
 shapes), ``forward(x, state=None, lengths=None) -> (outputs, final_state)`` and
@@ -50,11 +52,27 @@ class SequenceLayer:
         """The initial state ``h_0 = 0`` in this layer's state structure: ``(B, H)`` zeros."""
         return np.zeros((batch_size, self.hidden_size), dtype=self.dtype)
 
+    def summary(self, outputs, last):
+        """The output after each whole sequence: ``outputs[last[b], b]``, shape ``(B, W)``.
+
+        ``outputs (T, B, W)`` are this layer's outputs and ``last (B,)`` the index of each
+        sequence's last valid step (``T - 1`` without padding).
+        """
+        return outputs[last, np.arange(len(last))]
+
+    def summary_backward(self, d_summary, shape, last):
+        """The gradient of ``summary`` spread back onto the outputs: ``(T, B, W)``, zero elsewhere."""
+        d_outputs = np.zeros(shape, dtype=d_summary.dtype)
+        d_outputs[last, np.arange(len(last))] = d_summary
+        return d_outputs
+
     def forward(self, x, state=None, lengths=None):
-        raise NotImplementedError(f"{type(self).__name__}.forward")
+        raise NotImplementedError(f"{type(self).__name__}.forward: a SequenceLayer must implement "
+                                  f"forward(x, state=None, lengths=None) -> (outputs, final_state)")
 
     def backward(self, d_outputs, d_final_state=None):
-        raise NotImplementedError(f"{type(self).__name__}.backward")
+        raise NotImplementedError(f"{type(self).__name__}.backward: a SequenceLayer must implement "
+                                  f"backward(d_outputs, d_final_state=None) -> (dx, d_initial_state)")
 
 
 def check_lengths(lengths, T, B):

@@ -14,7 +14,8 @@ has shape ``(4H, D)``, ``W_hh`` ``(4H, H)`` and ``b_h`` ``(4H,)`` (PyTorch's lay
 
 Backward, with dh_t = dL/dh_t and dc_t = dL/dc_t (total derivatives)::
 
-    dh_t  = dL/dy-side_t + W_hh^T da_{t+1}           (da = the stacked gate pre-activation grads)
+    dh_t  = d_outputs_t + W_hh^T da_{t+1}   (d_outputs_t: from the output at step t;
+                                            da: the stacked gate pre-activation grads)
     dc_t  = dh_t * o_t * (1 - tanh^2 c_t) + dc_{t+1} * f_{t+1}
     da_o = dh_t * tanh(c_t) * o(1-o),   da_i = dc_t * g_t * i(1-i),
     da_f = dc_t * c_{t-1} * f(1-f),     da_g = dc_t * i_t * (1-g^2)
@@ -26,13 +27,15 @@ gate, not by a weight matrix and a tanh' (this is why ``forget_bias`` matters).
 The reference cell is ``rnnlib.reference.lstm_step_forward`` / ``lstm_step_backward``
 (one step, explicit cache, the equations above as written), run over time by
 ``rnnlib.reference.run_forward`` / ``run_backward``.  This layer computes the same
-numbers (tested equal), with these speed tricks:
+function, equal to the reference up to float rounding (tests: rel. error < 1e-12),
+with these speed tricks:
 
 * columns: states are stored ``(H, B)`` per step as in the maths, so each gate is a
   contiguous block (elementwise calls on contiguous memory are several times faster
   than on strided slices); same numbers, different memory order.
-* one input GEMM over all T*B rows: ``W_xh x_t + b_h`` does not depend on the state, so
-  all steps are projected before the loop (bias folded in, see ``rnnlib._columns``).
+* the inputs of all steps projected before the loop in one batched matmul call:
+  ``W_xh x_t + b_h`` does not depend on the state (bias folded into the product when
+  B > 1, see ``rnnlib._columns``).
 * one fused gate GEMM per step: ``W_hh h_{t-1}`` for the four gates at once; the stacked
   matrix gives the same rows as four separate products.
 * sigma(a) = 0.5 + 0.5 tanh(a/2): an identity, computed on rows pre-halved (the sigmoid
@@ -78,6 +81,7 @@ class LSTM(SequenceLayer):
     ``(T + 1, B, H)`` (index 0 = initial state) and ``gates`` is a dict of the gate
     activations ``i, f, g, o`` ``(T, B, H)`` (new arrays); after ``backward``,
     ``dh_norms`` and ``dc_norms`` ``(T,)`` are the norms of dL/dh_t and dL/dc_t per step.
+    With ``lengths``, the gates at padded steps are computed but not used (not meaningful).
     """
 
     def __init__(self, input_size, hidden_size, *, forget_bias=1.0, rng=None, dtype=np.float64,

@@ -18,22 +18,13 @@ One-to-many (``generate``): each output is fed back as the next input.
 import numpy as np
 
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
-from .bidirectional import Bidirectional
 from .layer import SequenceLayer, check_lengths
 from .linear import OutputLayer
 from .losses import softmax
-from .stacked import Stacked
 
 __all__ = ["SequenceModel", "generate"]
 
 HEADS = ("many-to-many", "many-to-one")
-
-
-def _top_bidirectional(layer):
-    """The Bidirectional layer whose outputs the head reads (top of a Stacked), or None."""
-    if isinstance(layer, Stacked):
-        layer = layer.layers[-1]
-    return layer if isinstance(layer, Bidirectional) else None
 
 
 class SequenceModel(SequenceLayer):
@@ -109,17 +100,13 @@ class SequenceModel(SequenceLayer):
         lengths = check_lengths(lengths, T, B)
         h, final = self.layer.forward(x, state, lengths=lengths)
         last = np.full(B, T - 1) if lengths is None else lengths - 1   # index of h_{T_b}
-        bi = _top_bidirectional(self.layer)
         pad = None
         if self.head_type == "many-to-many":
             summary = h
             if lengths is not None:
                 pad = (np.arange(T)[:, None] >= lengths)[..., None]      # (T, B, 1)
-        elif bi is not None:
-            Hf = bi.fwd.output_size
-            summary = np.concatenate([h[last, np.arange(B), :Hf], h[0, :, Hf:]], axis=-1)
         else:
-            summary = h[last, np.arange(B)]
+            summary = self.layer.summary(h, last)   # h_{T_b}; [hf_{T_b}; hb_1] if bidirectional
         self._cache = {"h_shape": h.shape, "last": last, "pad": pad}
         y = self.head.forward(summary)
         if pad is not None:
@@ -138,16 +125,8 @@ class SequenceModel(SequenceLayer):
         if self.head_type == "many-to-many":
             dh = d_summary
         else:
-            T, B, H = self._cache["h_shape"]
-            last = self._cache["last"]
-            dh = np.zeros((T, B, H), dtype=self.dtype)
-            bi = _top_bidirectional(self.layer)
-            if bi is not None:
-                Hf = bi.fwd.output_size
-                dh[last, np.arange(B), :Hf] = d_summary[:, :Hf]
-                dh[0, :, Hf:] = d_summary[:, Hf:]
-            else:
-                dh[last, np.arange(B)] = d_summary
+            dh = self.layer.summary_backward(d_summary, self._cache["h_shape"],
+                                             self._cache["last"])
         return self.layer.backward(dh, d_final_state)
 
 

@@ -76,6 +76,13 @@ class Stacked(SequenceLayer):
         """A list with each layer's zero state."""
         return [layer.zero_state(batch_size) for layer in self.layers]
 
+    def summary(self, outputs, last):
+        """The top layer's summary (its outputs are the stack's)."""
+        return self.layers[-1].summary(outputs, last)
+
+    def summary_backward(self, d_summary, shape, last):
+        return self.layers[-1].summary_backward(d_summary, shape, last)
+
     def __repr__(self):
         return "Stacked([" + ", ".join(repr(layer) for layer in self.layers) + "])"
 

@@ -66,7 +66,8 @@ def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip
     model : a recurrent layer or model (``rnnlib.layer.SequenceLayer``), e.g. a ``SequenceModel``.
     batch_fn : ``batch_fn(i) -> (x, targets)`` or ``(x, targets, mask)`` or a dict with
         ``"x"``, ``"targets"`` and optional ``"mask"``, ``"lengths"`` (``lengths`` is passed
-        to ``model.forward``, for a many-to-one ``SequenceModel``); ``i`` = 0, 1, ...
+        to ``model.forward``; for per-step outputs without a ``"mask"``, the mask
+        ``t < lengths[b]`` is passed to the loss, so padded steps count nowhere); ``i`` = 0, 1, ...
     loss_fn : ``loss_fn(y, targets, mask=None, reduction="mean") -> (loss, dy)``, e.g.
         ``softmax_cross_entropy``; ``fit`` passes the mask and the reduction.
     optimizer : e.g. ``Adam(1e-2)``; ``optimizer.step(model.params, model.grads)``.
@@ -119,9 +120,11 @@ def fit(model, batch_fn, loss_fn, optimizer, iterations, *, clip_norm=None, clip
         s0 = state if carry_state else None
         if lengths is not None:
             if bptt_k is not None:
-                raise ValueError("bptt_k: a batch with 'lengths' must use full BPTT "
-                                 "(bptt_k=None)")
+                raise ValueError(f"bptt_k: expected None (full BPTT) for a batch with "
+                                 f"'lengths', got {bptt_k}")
             y, state = model.forward(x, s0, lengths=lengths)
+            if mask is None and y.ndim == 3:     # many-to-many: no loss at padded steps
+                mask = np.arange(y.shape[0])[:, None] < lengths
             loss, dy = loss_fn(y, targets, mask=mask, reduction=reduction)
             model.backward(dy)
         elif bptt_k is None:

@@ -172,3 +172,16 @@ def test_structure_is_declared():
     m = SequenceModel(RNN(D, 4), 2)
     assert m.causal and m.output_size == 2 and m.zero_state(3).shape == (3, 4)
     assert RNN(D, 4).causal and JordanRNN(D, 4, 2).output_size == 2
+
+
+def test_many_to_one_summary_of_a_nested_stack_is_the_bidirectional_one():
+    """Each layer declares its summary, however deep the bidirectional layer sits."""
+    rng = np.random.default_rng(6)
+    bi = make("rnn", rng)
+    nested = SequenceModel(Stacked([Stacked([bi])]), 2, head="many-to-one", rng=3)
+    x = rng.normal(size=(T, B, D))
+    y, _ = nested.forward(x, lengths=LENGTHS)
+    h, _ = bi.forward(x, lengths=LENGTHS)
+    Hf = bi.fwd.output_size
+    summary = np.concatenate([h[LENGTHS - 1, np.arange(B), :Hf], h[0, :, Hf:]], axis=-1)
+    np.testing.assert_allclose(y, nested.head.forward(summary), rtol=0, atol=1e-14)

@@ -73,11 +73,15 @@ def test_k_below_T_same_forward_and_loss_different_grads(k):
     full = _grads(m)
     spy = Spy(m)
     loss, fin = truncated_bptt(spy, x, d, softmax_cross_entropy, k, state=s0)
-    assert len(spy.outputs) == -(-T // k)
+    n = -(-T // k)                   # chunks: one forward each, then again for all but the last
+    assert len(spy.outputs) == 2 * n - 1
     # the state is carried: the chunks' outputs are the full forward's outputs
-    assert np.allclose(np.concatenate(spy.outputs), y_full, rtol=0, atol=1e-13)
+    assert np.allclose(np.concatenate(spy.outputs[:n]), y_full, rtol=0, atol=1e-13)
+    # the second forward of a chunk starts from its stored state and gives the same outputs
+    for c in range(n - 1):
+        assert np.array_equal(spy.outputs[n + c], spy.outputs[n - 2 - c])
     assert np.allclose(fin, fin_full, rtol=0, atol=1e-13)
-    assert loss == pytest.approx(loss_full, rel=1e-12)  # the same loss, weighted by chunk size
+    assert loss == pytest.approx(loss_full, rel=1e-12)  # the same loss of the whole sequence
     # ... but the gradient is truncated
     assert max(rel_error(full[n], g) for n, g in m.grads.items()) > 1e-3
     # the head is not recurrent: its gradient is unaffected by truncation
@@ -96,7 +100,7 @@ def test_truncated_gradient_is_gradient_of_detached_objective(layer, reduction):
     spy = Spy(m)
     loss, _ = truncated_bptt(spy, x, d, softmax_cross_entropy, k, mask=mask, reduction=reduction)
     grads = _grads(m)
-    carried = list(spy.states_in)  # state entering each chunk (None for the first)
+    carried = list(spy.states_in)[:-(-T // k)]  # state entering each chunk (None for the first)
     N = mask.sum()
 
     def detached():
@@ -202,19 +206,39 @@ def _sum_of_squares(y, d, mask=None, reduction="mean"):
     return 0.5 * scale * float((r * r).sum()), scale * r
 
 
+def _per_sequence(y, d, mask=None, reduction="mean"):
+    """Another convention: "mean" = the error E summed over steps, averaged over sequences."""
+    value, dy = _sum_of_squares(y, d, mask, "sum")
+    scale = 1.0 if reduction == "sum" else 1.0 / y.shape[1]
+    return scale * value, scale * dy
+
+
+@pytest.mark.parametrize("loss_fn", [_sum_of_squares, _per_sequence])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-def test_custom_loss_with_truncation_matches_the_detached_objective(reduction):
-    """A user's loss with the (y, d, mask, reduction) signature: chunk losses add up to the
-    loss of the whole sequence, and k >= T gives exactly full BPTT."""
+def test_custom_loss_with_truncation_matches_the_detached_objective(loss_fn, reduction):
+    """A user's loss with the (y, d, mask, reduction) signature, whatever it divides by: the
+    loss is that of the whole sequence, the gradient that of the detached objective, and
+    k >= T gives exactly full BPTT."""
     rng = np.random.default_rng(1)
     m = SequenceModel(RNN(3, 4, rng=1), 2, rng=2)
     x, d = rng.standard_normal((8, 3, 3)), rng.standard_normal((8, 3, 2))
     mask = rng.random((8, 3)) < 0.7
-    loss, _ = truncated_bptt(m, x, d, _sum_of_squares, 3, mask=mask, reduction=reduction)
-    assert np.isclose(loss, _sum_of_squares(m.forward(x)[0], d, mask, reduction)[0], rtol=1e-12)
-    loss_full, _ = full_bptt(m, x, d, _sum_of_squares, mask=mask, reduction=reduction)
+    k = 3
+    spy = Spy(m)
+    loss, _ = truncated_bptt(spy, x, d, loss_fn, k, mask=mask, reduction=reduction)
+    grads = _grads(m)
+    assert np.isclose(loss, loss_fn(m.forward(x)[0], d, mask, reduction)[0], rtol=1e-12)
+    carried = spy.states_in[:3]
+
+    def detached():                  # the loss with each chunk's start state held fixed
+        y = np.concatenate([m.forward(x[s:s + k], st)[0] for s, st in zip((0, 3, 6), carried)])
+        return loss_fn(y, d, mask, reduction)[0]
+
+    for name, p in m.params.items():
+        assert rel_error(grads[name], numerical_gradient(detached, p, 1e-6)) < 1e-6, name
+    loss_full, _ = full_bptt(m, x, d, loss_fn, mask=mask, reduction=reduction)
     g_full = {k: g.copy() for k, g in m.grads.items()}
-    loss_T, _ = truncated_bptt(m, x, d, _sum_of_squares, 8, mask=mask, reduction=reduction)
+    loss_T, _ = truncated_bptt(m, x, d, loss_fn, 8, mask=mask, reduction=reduction)
     assert loss_T == loss_full
     assert all(np.array_equal(m.grads[k], g_full[k]) for k in g_full)
 

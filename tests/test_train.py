@@ -139,3 +139,17 @@ def test_errors():
         fit(m, lambda i: {"x": 1}, softmax_cross_entropy, SGD(0.1), 1)
     with pytest.raises(TypeError, match=r"optimizer: expected an rnnlib optimizer \(a subclass of rnnlib.optim.Optimizer"):
         fit(m, echo_batches(0), softmax_cross_entropy, 0.1, 1)
+
+
+def test_many_to_many_lengths_without_a_mask_leave_the_padding_out_of_the_loss():
+    rng = np.random.default_rng(3)
+    lengths = np.array([5, 2, 4])
+    x, d = rng.normal(size=(5, 3, 2)), rng.integers(0, 3, (5, 3))
+    mask = np.arange(5)[:, None] < lengths
+    m1 = SequenceModel(RNN(2, 4, rng=1), 3, rng=2)
+    m2 = SequenceModel(RNN(2, 4, rng=1), 3, rng=2)
+    h1 = fit(m1, lambda i: {"x": x, "targets": d, "lengths": lengths}, softmax_cross_entropy,
+             SGD(0.1), 2)
+    h2 = fit(m2, lambda i: {"x": x, "targets": d, "lengths": lengths, "mask": mask},
+             softmax_cross_entropy, SGD(0.1), 2)
+    assert np.array_equal(h1.loss, h2.loss) and np.array_equal(h1.grad_norm, h2.grad_norm)

@@ -25,7 +25,7 @@ Contents
 
 Example::
 
-    outputs, h_T, caches = run_forward(LSTM_CELL, layer.params, x, (h0, c0))
+    outputs, (h_T, c_T), caches = run_forward(LSTM_CELL, layer.params, x, (h0, c0))
     dx, (dh0, dc0), grads = run_backward(LSTM_CELL, layer.params, d_outputs, None, caches)
 """
 from .loop import Cell, Caches, run_forward, run_backward

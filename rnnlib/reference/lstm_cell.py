@@ -11,10 +11,11 @@ Forward (course notation, column vectors; sigma = logistic sigmoid)::
     c_t = f_t * c_{t-1} + i_t * g_t             cell (the additive memory path)
     h_t = o_t * tanh(c_t)
 
-Backward, given dh_t and dc_t from step t + 1 (dh_t also from the output at step t)::
+Backward, with dh_t = d_out_t + (dL/dh_t from step t + 1) and dc_{t+1} f_{t+1} the
+gradient reaching c_t from step t + 1 along the memory path::
 
     do_t = dh_t * tanh(c_t)
-    dc_t = dc_t + dh_t * o_t * (1 - tanh^2 c_t)            both paths into c_t
+    dc_t = dh_t * o_t * (1 - tanh^2 c_t) + dc_{t+1} * f_{t+1}     both paths into c_t
     di_t = dc_t * g_t,   df_t = dc_t * c_{t-1},   dg_t = dc_t * i_t,   dc_{t-1} = dc_t * f_t
     da_i = di_t * i(1 - i),   da_f = df_t * f(1 - f),   da_g = dg_t * (1 - g^2),
     da_o = do_t * o(1 - o)
@@ -55,10 +56,10 @@ def lstm_step_backward(params, d_out, d_state, cache):
     ``d_out`` is dL/dh_t from the output at step t, ``d_state = (dh_t, dc_t)`` from step t + 1.
     """
     x_t, h_prev, c_prev, i, f, g, o, tanh_c = cache
-    dh_next, dc_next = d_state
-    dh = d_out + dh_next                          # dh_t, both paths
+    dh_from_next, dc_from_next = d_state          # dL/dh_t, dL/dc_t arriving from step t + 1
+    dh = d_out + dh_from_next                     # dh_t, both paths
     do = dh * tanh_c                              # do_t = dh_t * tanh(c_t)
-    dc = dc_next + dh * o * (1.0 - tanh_c ** 2)   # dc_t, through h_t and from step t + 1
+    dc = dh * o * (1.0 - tanh_c ** 2) + dc_from_next   # dc_t, through h_t and from t + 1
     di = dc * g                                   # di_t = dc_t * g_t
     df = dc * c_prev                              # df_t = dc_t * c_{t-1}
     dg = dc * i                                   # dg_t = dc_t * i_t
@@ -82,4 +83,9 @@ def lstm_zero_state(params, B):
     return np.zeros((B, H), dtype=dtype), np.zeros((B, H), dtype=dtype)
 
 
-LSTM_CELL = Cell(lstm_step_forward, lstm_step_backward, lstm_zero_state)
+def lstm_output(state):
+    """The LSTM outputs h_t, the first part of its state (h_t, c_t)."""
+    return state[0]
+
+
+LSTM_CELL = Cell(lstm_step_forward, lstm_step_backward, lstm_zero_state, lstm_output)
