@@ -147,3 +147,11 @@ def test_internal_links_resolve(reports):
             if parsed.fragment and target.suffix == ".html":
                 assert urllib.parse.unquote(parsed.fragment) in element_ids(target), (
                     f"{page}: link to missing anchor #{parsed.fragment} in {target.name}")
+
+
+def test_every_page_states_the_licences():
+    """The footer names the text licence (CC BY 4.0) and the code licence (MIT)."""
+    for page in site_pages():
+        soup = BeautifulSoup((SITE / page).read_text(encoding="utf-8"), "html.parser")
+        footer = " ".join(f.get_text(" ") for f in soup.find_all("footer"))
+        assert "CC BY 4.0" in footer and "MIT" in footer, f"{page}: no licence in the footer"
