@@ -4,6 +4,7 @@
 #   make execute  re-execute every notebook in place and store its outputs (NB=chapters/x.ipynb for one)
 #   make serve    serve the built website on http://localhost:8000
 #   make lab      open the notebooks in JupyterLab with the course's kernel
+#   make pdf      print the built website as one PDF of the whole course: _build/pdf/book.pdf
 #   make bench    run the speed benchmarks in benchmarks/
 # Every target sets itself up (.venv from requirements.txt, rnnlib in editable mode) and is safe to rerun.
 
@@ -21,7 +22,7 @@ export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test unit notebooks build hygiene site execute serve lab bench setup vendor browser clean
+.PHONY: book test unit notebooks build hygiene site execute serve lab bench setup vendor browser clean pdf
 
 setup: $(SETUP)
 $(SETUP): requirements.txt pyproject.toml
@@ -44,6 +45,7 @@ test: setup vendor browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile --ignore=tests/site tests \
 	  --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/sanitize.cfg chapters
 	$(MAKE) book
+	$(BIN)/python tools/pdf.py
 	$(BIN)/python -m pytest -p no:cacheprovider tests/site
 
 execute: setup
@@ -53,6 +55,9 @@ execute: setup
 	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 \
 	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
+
+pdf: book browser
+	$(BIN)/python tools/pdf.py
 
 serve:
 	@test -d _build/html || $(MAKE) book
@@ -66,11 +71,13 @@ bench: setup
 	$(BIN)/python benchmarks/bench_lstm.py
 	$(BIN)/python benchmarks/bench_charrnn.py
 
-# Headless Chromium for the browser check (Debian's package).
+# Headless Chromium for the browser check and the PDF, poppler-utils to join and read PDFs
+# (Debian's packages).
 browser:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium && command -v pdfunite; } >/dev/null || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
 
 clean:
 	rm -rf _build .pytest_cache
