@@ -14,6 +14,8 @@ BIN    := $(VENV)/bin
 SETUP  := $(VENV)/.setup-done
 VENDOR := vendor/.vendor-done
 NB     ?= chapters/*.ipynb
+PYTEST_ARGS ?=
+LAB_ARGS ?=
 PORT   ?= 8000
 
 # One BLAS thread: bit-identical reruns (two threads changed training results in the 9th digit).
@@ -41,12 +43,23 @@ book: setup vendor
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# Three stages; each runs even if an earlier one failed, and the last line says what passed.
+# PYTEST_ARGS=... goes to both pytest runs (e.g. PYTEST_ARGS=-vv for nbval's full diff).
 test: setup vendor browser
+	@unit=passed; build=passed; site=passed; \
+	echo "==> [1/3] rnnlib unit tests, notebook hygiene, nbval over every notebook"; \
+	$(BIN)/python tools/nbval_hidden.py; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile --ignore=tests/site tests \
-	  --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/sanitize.cfg chapters
-	$(MAKE) book
-	$(BIN)/python tools/pdf.py
-	$(BIN)/python -m pytest -p no:cacheprovider tests/site
+	  --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/sanitize.cfg \
+	  $(PYTEST_ARGS) chapters || unit=FAILED; \
+	echo "==> [2/3] strict build of the website, and its PDF"; \
+	{ $(MAKE) --no-print-directory book && $(BIN)/python tools/pdf.py; } || build=FAILED; \
+	echo "==> [3/3] the built site in headless Chromium (no network), the PDF"; \
+	if [ $$build = passed ]; then \
+	  $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) tests/site || site=FAILED; \
+	else site="not run (no site)"; fi; \
+	echo "make test: unit+hygiene+nbval $$unit; build+pdf $$build; browser $$site"; \
+	test $$unit = passed && test $$build = passed && test "$$site" = passed
 
 execute: setup
 	for nb in $(NB); do \
@@ -63,9 +76,11 @@ serve:
 	@test -d _build/html || $(MAKE) book
 	$(BIN)/python -m http.server --directory _build/html $(PORT)
 
+# LAB_ARGS=... goes to JupyterLab (e.g. LAB_ARGS="--no-browser --port=8890"); as root (a
+# container) --allow-root is added, since JupyterLab refuses to start as root without it.
 lab: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_ARGS) chapters
 
 bench: setup
 	$(BIN)/python benchmarks/bench_lstm.py
