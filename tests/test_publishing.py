@@ -35,3 +35,14 @@ def test_workflow_builds_with_make_book_and_deploys_the_site_folder():
 def test_readme_commands_are_the_workflow_commands():
     readme = (ROOT / "README.md").read_text()
     assert "make book" in readme and "make test" in readme
+
+
+def test_binder_installs_the_pinned_environment_and_rnnlib():
+    binder = ROOT / "binder"
+    reqs = [line.strip() for line in (binder / "requirements.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert reqs == ["-r ../requirements.txt"]
+    post = (binder / "postBuild").read_text()
+    assert post.startswith("#!/usr/bin/env bash") and "pip install" in post and "-e ." in post
+    assert (binder / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+    assert (binder / "runtime.txt").read_text().strip().startswith("python-3.")
