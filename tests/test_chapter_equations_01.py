@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnnlib import (RNN, JordanRNN, OutputLayer, Stacked, SequenceModel, sequence_error,
-                    softmax_cross_entropy, log_softmax)
+                    softmax_cross_entropy, log_softmax, clip_grad_norm, global_norm, tasks)
 
 
 @pytest.fixture
@@ -117,3 +117,35 @@ def test_rnn_eq_stacked(rng):
     y, _ = model.forward(x)
     np.testing.assert_allclose(y, h_top @ model.head.params["W_hy"].T + model.head.params["b_y"],
                                rtol=0, atol=1e-13)
+
+
+def test_clip_norm_rescales_the_whole_gradient_to_length_one(rng):
+    """rnn-why (clip_norm=1.0): if ||g|| > 1 then g <- g / ||g||, with g all gradients as one
+    vector; a gradient with ||g|| <= 1 is left alone."""
+    grads = {"W": rng.normal(size=(3, 4)), "b": rng.normal(size=4)}
+    g = np.concatenate([v.ravel() for v in grads.values()])
+    assert np.linalg.norm(g) > 1
+    before = clip_grad_norm(grads, 1.0)
+    assert before == pytest.approx(np.linalg.norm(g), rel=1e-12)
+    clipped = np.concatenate([v.ravel() for v in grads.values()])
+    np.testing.assert_allclose(clipped, g / np.linalg.norm(g), rtol=1e-12)
+    assert global_norm(grads) == pytest.approx(1.0, rel=1e-12)
+    small = {"W": np.full((2, 2), 0.1)}
+    clip_grad_norm(small, 1.0)
+    np.testing.assert_array_equal(small["W"], np.full((2, 2), 0.1))
+
+
+@pytest.mark.parametrize("shift", [-3, -1, 2])
+def test_future_tagging_is_d_t_equals_x_t_plus_shift(rng, shift):
+    """rnn-memory: d_t = x_{t + shift}, masked where t + shift falls outside the sequence
+    (shift = -3: the echo task; shift = -1 with 2 symbols: echo-by-one, x[..., 1:] the bit)."""
+    T, B, n = 12, 5, 4 if shift != -1 else 2
+    x, d, mask = tasks.future_tagging(T, B, shift, n, rng)
+    symbols = x.argmax(axis=-1)
+    for t in range(T):
+        inside = 0 <= t + shift < T
+        assert mask[t].all() == inside and mask[t].any() == inside
+        if inside:
+            np.testing.assert_array_equal(d[t], symbols[t + shift])
+    if n == 2:
+        np.testing.assert_array_equal(x[..., 1:][..., 0], symbols)     # the bit itself

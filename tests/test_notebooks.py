@@ -3,7 +3,8 @@
 Each notebook in chapters/ must have been executed in one clean top-to-bottom run, store no
 error unless the cell is tagged ``raises-exception`` (and then store exactly that error), hide no
 cell from nbval without a comment giving the reason, use the ``python3`` kernel, print no
-absolute paths or user names, and be listed in ``_toc.yml`` (whose entries must all exist).
+absolute paths or user names, keep every code line and printed line within the page column
+(``MAX_LINE`` characters), and be listed in ``_toc.yml`` (whose entries must all exist).
 """
 import getpass
 import json
@@ -20,6 +21,9 @@ IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
 IGNORE_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
 # Absolute paths of this machine or any other (POSIX home/work/tmp folders, Windows drives).
 PATH_PATTERN = re.compile(r"(/(home|root|work|tmp|Users|usr|opt|var)/[\w.-]+|[A-Za-z]:\\\\)")
+# The website's code column is about 88 characters wide (at 1920 px; about 80 at 1280 px):
+# longer code or printed lines are cut off or hidden behind a scroll bar on the page.
+MAX_LINE = 88
 
 
 def load(path):
@@ -43,6 +47,33 @@ def output_text(output):
     parts.extend(output.get("traceback", []))
     parts.append(output.get("evalue", ""))
     return "\n".join(parts)
+
+
+def printed_text(output):
+    """What a page shows as text for one output: a stream, or the text/plain of a result
+    (not of a figure or of HTML, which the page shows instead of the text)."""
+    if output["output_type"] == "stream":
+        return "".join(output["text"])
+    data = output.get("data", {})
+    if "text/plain" in data and not any(k.startswith("image/") or k == "text/html"
+                                        for k in data):
+        value = data["text/plain"]
+        return value if isinstance(value, str) else "".join(value)
+    return ""
+
+
+def long_lines(path):
+    """(cell index, 'code' or 'output', length, line) for every line over MAX_LINE."""
+    found = []
+    for i, cell in code_cells(load(path)):
+        for line in "".join(cell["source"]).splitlines():
+            if len(line) > MAX_LINE:
+                found.append((i, "code", len(line), line))
+        for o in cell.get("outputs", []):
+            for line in printed_text(o).splitlines():
+                if len(line) > MAX_LINE:
+                    found.append((i, "output", len(line), line))
+    return found
 
 
 def toc_files():
@@ -122,6 +153,30 @@ def test_no_paths_or_user_names_in_outputs(path):
             assert not match, f"{path.name} cell {i}: output shows an absolute path {match.group(0)!r}"
             if user not in ("root", ""):
                 assert user not in text, f"{path.name} cell {i}: output shows the user name {user!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_and_printed_lines_fit_the_page_column(path):
+    found = long_lines(path)
+    report = "\n".join(f"  cell {i} {kind}, {n} characters: {line[:60]}..."
+                       for i, kind, n, line in found)
+    assert not found, (f"{path.name}: {len(found)} line(s) longer than {MAX_LINE} characters "
+                       f"are cut off on the page:\n{report}")
+
+
+def test_the_line_check_sees_long_code_and_long_output(tmp_path):
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {},
+            "source": ["x = 1\n", "y = " + "1 + " * 30 + "1\n"],
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": ["ok\n", "-" * 89]},
+                        {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                         "data": {"text/plain": ["'" + "a" * 95 + "'"]}},
+                        {"output_type": "display_data", "metadata": {},
+                         "data": {"image/png": "", "text/plain": ["<Figure " + "x" * 90 + ">"]}}]}
+    nb = tmp_path / "nb.ipynb"
+    nb.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
+                              "nbformat_minor": 5}), encoding="utf-8")
+    assert [(i, kind, n) for i, kind, n, _ in long_lines(nb)] == [
+        (0, "code", 125), (0, "output", 89), (0, "output", 97)]
 
 
 def test_every_notebook_is_in_the_toc_and_every_entry_exists():

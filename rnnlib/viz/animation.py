@@ -4,6 +4,7 @@
 matplotlib's JavaScript player, so an animation plays on the course website without
 a Python kernel (chapter label ``rnn-explore``).
 """
+import html as _html
 import re
 
 import matplotlib
@@ -13,7 +14,8 @@ from matplotlib.animation import FuncAnimation
 __all__ = ["animation_html"]
 
 
-def animation_html(fig, update, frames, *, name, interval=800, dpi=72, default_mode="once"):
+def animation_html(fig, update, frames, *, name, interval=800, dpi=100, default_mode="once",
+                   alt=None):
     """Render ``update(frame)`` for each of ``frames`` into a self-contained HTML player.
 
     For static pages (no Python kernel): the frames are drawn now, embedded as PNG
@@ -21,7 +23,12 @@ def animation_html(fig, update, frames, *, name, interval=800, dpi=72, default_m
     slider).  ``update(frame)`` redraws ``fig`` for one frame.  ``name`` (letters,
     digits, underscores) becomes the id of the player's HTML elements, replacing the
     random id matplotlib would use, so the same figure gives the same HTML on every
-    run.  ``interval`` is ms per frame, ``dpi`` the frame resolution.  The figure is
+    run.  ``interval`` is ms per frame, ``dpi`` the frame resolution: a frame is
+    ``figure width x dpi`` pixels wide, and a page column is about 680 px, so a
+    figure about 6.8 inches wide at the default 100 dpi shows 10-pt labels at their
+    size (at 60 dpi they shrink to 8 px and become unreadable).  ``alt``: a
+    description of the frames for readers who can not see them (the ``alt``
+    attribute of the player's image; a page's images need one).  The figure is
     closed afterwards (it is not shown a second time).  Returns the HTML as a str.
 
     The player's buttons use Font Awesome icons, which Jupyter and the course
@@ -34,6 +41,10 @@ def animation_html(fig, update, frames, *, name, interval=800, dpi=72, default_m
     frames = list(frames)
     if not frames:
         raise ValueError("frames: expected at least one frame, got none")
+    if alt is not None and not isinstance(alt, str):
+        raise TypeError(f"alt: expected a description (str) or None, got {type(alt).__name__}")
+    if alt is not None and not alt.strip():
+        raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
     if default_mode not in ("once", "loop", "reflect"):
         raise ValueError(f"default_mode: expected 'once', 'loop' or 'reflect', "
                          f"got {default_mode!r}")
@@ -48,4 +59,11 @@ def animation_html(fig, update, frames, *, name, interval=800, dpi=72, default_m
     if len(ids) != 1:
         raise RuntimeError(f"animation_html: expected one player id in matplotlib's HTML, "
                            f"found {len(ids)}")
-    return html.replace(ids.pop(), name)
+    html = html.replace(ids.pop(), name)
+    if alt is not None:
+        tag = f'<img id="_anim_img{name}"'
+        if html.count(tag) != 1:
+            raise RuntimeError(f"animation_html: expected one player image in matplotlib's "
+                               f"HTML, found {html.count(tag)}")
+        html = html.replace(tag, f'{tag} alt="{_html.escape(alt.strip(), quote=True)}"')
+    return html

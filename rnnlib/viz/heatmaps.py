@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm, Normalize
 
-from ._style import _cmap
+from ._style import COLUMN_WIDTH, _cmap, _readable_log_colorbar
 
 __all__ = ["gradient_heatmap", "plot_hidden_states"]
 
@@ -23,8 +23,10 @@ def gradient_heatmap(matrix, *, row_labels=None, col_labels=None, log=True, cmap
 
     ``log`` uses a log colour scale (non-positive entries are shown grey).
     ``row_labels``/``col_labels`` label the ticks; ``annotate`` writes each value
-    with ``fmt``.  Returns ``(fig, ax)``; the colour bar (if any) is
-    ``ax.images[0].colorbar``.
+    with ``fmt``.  A log colour bar is labelled with plain numbers (``0.01``,
+    ``1.5``), never ``1.5 x 10^0``.  A new figure is at most ``COLUMN_WIDTH`` wide
+    (the page column), so its labels are not shrunk on the website.  Returns
+    ``(fig, ax)``; the colour bar (if any) is ``ax.images[0].colorbar``.
     """
     m = np.asarray(matrix, dtype=np.float64)
     if m.ndim != 2 or 0 in m.shape:
@@ -38,7 +40,7 @@ def gradient_heatmap(matrix, *, row_labels=None, col_labels=None, log=True, cmap
             raise ValueError(f"{name}: expected {n} labels, got {len(labs)}")
     if ax is None:
         per_col = 0.75 if annotate else 0.45
-        fig, ax = plt.subplots(figsize=(min(max(4.0, per_col * C + 2.2), 12.0),
+        fig, ax = plt.subplots(figsize=(min(max(4.0, per_col * C + 2.2), COLUMN_WIDTH),
                                         min(max(2.4, 0.42 * R + 1.4), 8.0)))
     else:
         fig = ax.figure
@@ -67,6 +69,8 @@ def gradient_heatmap(matrix, *, row_labels=None, col_labels=None, log=True, cmap
                         color="black" if lum > 0.5 else "white")
     if colorbar:
         cb = fig.colorbar(im, ax=ax)
+        if log:
+            _readable_log_colorbar(cb)
         if cbar_label:
             cb.set_label(cbar_label)
     if xlabel:
@@ -95,7 +99,8 @@ def plot_hidden_states(h, *, batch_index=None, tokens=None, cmap="RdBu_r", vmin=
     fits the data and a ``cbar_label`` that says what is shown).  ``colorbar``:
     draw a colour bar labelled ``cbar_label``, next to ``ax`` or, if ``cax`` is
     given, into ``cax`` (which is cleared first: useful in animations that redraw
-    ``ax`` every frame).  Returns ``(fig, ax)``.
+    ``ax`` every frame).  A new figure is at most ``COLUMN_WIDTH`` wide (the page
+    column).  Returns ``(fig, ax)``.
     """
     a = np.asarray(h)
     if a.dtype.kind not in "fiu":
@@ -118,7 +123,7 @@ def plot_hidden_states(h, *, batch_index=None, tokens=None, cmap="RdBu_r", vmin=
     if not vmin < vmax:
         raise ValueError(f"vmin, vmax: expected vmin < vmax, got {vmin!r}, {vmax!r}")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(min(max(4.0, 0.16 * T + 2.0), 12.0),
+        fig, ax = plt.subplots(figsize=(min(max(4.0, 0.16 * T + 2.0), COLUMN_WIDTH),
                                         min(max(2.2, 0.12 * H + 1.2), 7.0)))
     else:
         fig = ax.figure
