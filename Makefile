@@ -41,6 +41,7 @@ $(VENDOR): tools/vendor.sh
 
 book: setup vendor
 	rm -rf _build/html
+	$(BIN)/python tools/execution_report.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # Three stages; each runs even if an earlier one failed, and the last line says what passed.
@@ -51,7 +52,7 @@ test: setup vendor browser
 	$(BIN)/python tools/nbval_hidden.py; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile --ignore=tests/site tests \
 	  --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/sanitize.cfg \
-	  $(PYTEST_ARGS) chapters || unit=FAILED; \
+	  --junitxml=_build/reports/pytest.xml $(PYTEST_ARGS) chapters || unit=FAILED; \
 	echo "==> [2/3] strict build of the website, and its PDF"; \
 	{ $(MAKE) --no-print-directory book && $(BIN)/python tools/pdf.py; } || build=FAILED; \
 	echo "==> [3/3] the built site in headless Chromium (no network), the PDF"; \
