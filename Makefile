@@ -27,7 +27,9 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 .PHONY: book test unit notebooks build hygiene site execute serve lab bench setup vendor browser clean pdf
 
 setup: $(SETUP)
+# Supported: CPython 3.11 (any patch release), 3.12 and 3.13; said in one line before anything is installed.
 $(SETUP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info; ok = (3, 11) <= v[:2] <= (3, 13); sys.exit(0 if ok else "Python %d.%d.%d found ($(PYTHON)), but the course supports CPython 3.11, 3.12 and 3.13: run e.g. make PYTHON=python3.12 ..." % v[:3])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
