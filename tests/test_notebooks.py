@@ -36,6 +36,14 @@ def code_cells(nb):
             if c["cell_type"] == "code" and "".join(c["source"]).strip()]
 
 
+def where(path, i):
+    """Name cell i (an index into all cells) as nbval does, ``nb.ipynb::Cell N`` (N counts the
+    code cells from 0), and as an index into the file's cells."""
+    cells = load(path)["cells"]
+    n = sum(c["cell_type"] == "code" for c in cells[:i])
+    return f"{path.name}::Cell {n} (cell {i} of the file)"
+
+
 def output_text(output):
     """All text a reader could see in one output, including tracebacks."""
     parts = []
@@ -113,16 +121,16 @@ def test_no_unexpected_errors(path):
         tags = cell.get("metadata", {}).get("tags", [])
         errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
         if "raises-exception" in tags:
-            assert errors, (f"{path.name} cell {i} is tagged raises-exception but stores no error: "
+            assert errors, (f"{where(path, i)} is tagged raises-exception but stores no error: "
                             "the tag would let nbval pass a cell that no longer raises")
         else:
-            assert not errors, (f"{path.name} cell {i} stores an error output "
+            assert not errors, (f"{where(path, i)} stores an error output "
                                 f"({errors[0].get('ename')}: {errors[0].get('evalue')})")
         for o in cell.get("outputs", []):
             if o["output_type"] == "stream" and o.get("name") == "stderr":
                 text = "".join(o["text"])
                 assert "Traceback" not in text and "Error" not in text, (
-                    f"{path.name} cell {i} prints an error on stderr: {text[:200]}")
+                    f"{where(path, i)} prints an error on stderr: {text[:200]}")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -133,7 +141,7 @@ def test_hidden_cells_give_a_reason(path):
         if tags & IGNORE_TAGS or any(m in src for m in IGNORE_MARKERS):
             comments = [line for line in src.splitlines() if line.strip().startswith("#")]
             reasons = [c for c in comments if "nbval" in c.lower() and len(c.split()) >= 5]
-            assert reasons, (f"{path.name} cell {i} is hidden from nbval without a comment "
+            assert reasons, (f"{where(path, i)} is hidden from nbval without a comment "
                              "saying why (expected a line like '# nbval-ignore-output: <reason>')")
 
 
@@ -150,15 +158,15 @@ def test_no_paths_or_user_names_in_outputs(path):
         for o in cell.get("outputs", []):
             text = output_text(o)
             match = PATH_PATTERN.search(text)
-            assert not match, f"{path.name} cell {i}: output shows an absolute path {match.group(0)!r}"
+            assert not match, f"{where(path, i)}: output shows an absolute path {match.group(0)!r}"
             if user not in ("root", ""):
-                assert user not in text, f"{path.name} cell {i}: output shows the user name {user!r}"
+                assert user not in text, f"{where(path, i)}: output shows the user name {user!r}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_code_and_printed_lines_fit_the_page_column(path):
     found = long_lines(path)
-    report = "\n".join(f"  cell {i} {kind}, {n} characters: {line[:60]}..."
+    report = "\n".join(f"  {where(path, i)} {kind}, {n} characters: {line[:60]}..."
                        for i, kind, n, line in found)
     assert not found, (f"{path.name}: {len(found)} line(s) longer than {MAX_LINE} characters "
                        f"are cut off on the page:\n{report}")
@@ -195,3 +203,13 @@ def test_every_notebook_is_in_the_toc_and_every_entry_exists():
             continue
         candidates = [ROOT / f"{entry}{ext}" for ext in (".md", ".ipynb")]
         assert any(c.exists() for c in candidates), f"_toc.yml entry {entry!r} has no .md or .ipynb file"
+
+
+def test_cells_are_named_as_nbval_names_them():
+    """nbval counts code cells only, from 0: the hygiene messages use the same name."""
+    path = NOTEBOOKS[0]
+    cells = load(path)["cells"]
+    first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    assert where(path, first_code).startswith(f"{path.name}::Cell 0 ")
+    second_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and i > first_code)
+    assert where(path, second_code).startswith(f"{path.name}::Cell 1 ")
