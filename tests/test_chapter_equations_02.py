@@ -149,3 +149,106 @@ def test_forward_keeps_T_B_D_plus_H_plus_B_H_floats(T):
     layer = rnnlib.RNN(D, H, rng=0)
     layer.forward(np.random.default_rng(0).normal(size=(T, B, D)))
     assert sum(a.size for a in layer.cache.values() if a is not None) == T * B * (D + H) + B * H
+
+
+def _untied_loss(p, xs, ds, h0, W_hh_copies, W_xh_copies, steps):
+    """sum of E^(t) over ``steps`` (1-based) for one sequence; step t uses copy t of W_hh, W_xh."""
+    h, total = h0, 0.0
+    for t in range(1, len(xs) + 1):
+        h = np.tanh(W_hh_copies[t - 1] @ h + W_xh_copies[t - 1] @ xs[t - 1] + p["rnn.b_h"])
+        if t in steps:
+            total -= rnnlib.log_softmax(p["head.W_hy"] @ h + p["head.b_y"])[ds[t - 1]]
+    return total
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_weight_gradient_of_each_copy_is_output_path_plus_forward_path(seed):
+    """bptt-eq-weight-paths: dL/dW^(t) = dE^(t)/dW^(t) (out(t)) + dL_{>t}/dW^(t) (for(t+1)),
+    for W_hh and W_xh, by finite differences on the untied network; the two terms are what
+    rnnlib.reference.rnn_step_backward returns with d_state = 0 and with d_out = 0."""
+    model, x, d, h0 = _setup(seed, B=1)
+    p = model.params
+    W_hh, W_xh, W_hy = p["rnn.W_hh"], p["rnn.W_xh"], p["head.W_hy"]
+    xs, ds, h0 = x[:, 0], d[:, 0], h0[0]
+    T, K = len(xs), W_hy.shape[0]
+    layer_params = model.layer.params
+    y, _ = model.forward(x, h0[None])
+    _, dy = rnnlib.softmax_cross_entropy(y, d, reduction="sum")
+    model.backward(dy)
+    delta = np.zeros((T + 2, W_hh.shape[0]))             # delta[t] = dL/da_t, delta[T+1] = 0
+    delta[1:T + 1] = (1 - model.layer.cache["h"][1:, 0] ** 2) * model.layer.cache["dh"][:, 0]
+    _, _, caches = rnnlib.reference.run_forward(rnnlib.reference.RNN_CELL, layer_params, x,
+                                                h0[None])
+    assert np.allclose(caches.outputs[:, 0], model.layer.cache["h"][1:, 0], rtol=0, atol=1e-13)
+    for t in range(1, T + 1):
+        Whh_c, Wxh_c = [W_hh.copy() for _ in range(T)], [W_xh.copy() for _ in range(T)]
+
+        def fd(steps, copies, t=t, Whh_c=Whh_c, Wxh_c=Wxh_c):
+            return rnnlib.numerical_gradient(
+                lambda: _untied_loss(p, xs, ds, h0, Whh_c, Wxh_c, steps), copies[t - 1])
+
+        d_out = (dy[t - 1] @ W_hy)                         # W_hy^T dL/dy_t, (1, H)
+        d_state = delta[t + 1][None] @ W_hh                # W_hh^T delta_{t+1}, (1, H)
+        zero = np.zeros_like(d_out)
+        _, _, out_t = rnnlib.reference.rnn_step_backward(layer_params, d_out, zero,
+                                                         caches.steps[t - 1])
+        _, _, for_t = rnnlib.reference.rnn_step_backward(layer_params, zero, d_state,
+                                                         caches.steps[t - 1])
+        later, earlier = set(range(t + 1, T + 1)), set(range(1, t))
+        for copies, name in ((Whh_c, "W_hh"), (Wxh_c, "W_xh")):
+            out_fd, for_fd = fd({t}, copies), fd(later, copies)
+            assert rel_error_ok(out_t[name], out_fd), (t, name, "out(t)")
+            if later:
+                assert rel_error_ok(for_t[name], for_fd), (t, name, "for(t+1)")
+            else:                                          # t = T: nothing is passed forward
+                assert np.abs(for_t[name]).max() == 0 and np.abs(for_fd).max() < 1e-9
+            if earlier:                                    # copy t does not reach E^(s), s < t
+                assert np.abs(fd(earlier, copies)).max() < 1e-9
+    # summed over t, the two paths give bptt-eq-weights (checked against RNN.backward)
+    total = sum(rnnlib.reference.rnn_step_backward(
+        layer_params, dy[t - 1] @ W_hy, delta[t + 1][None] @ W_hh, caches.steps[t - 1])[2]["W_hh"]
+        for t in range(1, T + 1))
+    np.testing.assert_allclose(total, model.grads["rnn.W_hh"], rtol=0, atol=1e-12)
+
+
+def rel_error_ok(analytic, numeric):
+    return rnnlib.rel_error(analytic, numeric) < 1e-7 and np.abs(numeric).max() > 1e-6
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_uvw_form_equals_rnnlib(seed):
+    """bptt-eq-uvw: the recursion and the gradients of W, U, V, b, c in Goodfellow et al.'s
+    notation (U = W_xh, W = W_hh, V = W_hy), written with their names, equal rnnlib's."""
+    model, x, d, h0 = _setup(seed, B=1)
+    p = model.params
+    U, W, V = p["rnn.W_xh"], p["rnn.W_hh"], p["head.W_hy"]
+    b, c = p["rnn.b_h"], p["head.b_y"]
+    xs, ds = x[:, 0], d[:, 0]
+    T, H, K = len(xs), W.shape[0], V.shape[0]
+    h = np.zeros((T + 1, H))
+    h[0] = h0[0]
+    dL_do = np.zeros((T + 1, K))
+    for t in range(1, T + 1):
+        h[t] = np.tanh(b + W @ h[t - 1] + U @ xs[t - 1])          # a_t = b + W h_{t-1} + U x_t
+        o_t = c + V @ h[t]                                         # o_t = c + V h_t
+        dL_do[t] = rnnlib.softmax(o_t) - np.eye(K)[ds[t - 1]]
+    delta = np.zeros((T + 2, H))
+    g = {"W": 0, "U": 0, "V": 0, "b": 0, "c": 0}
+    for t in range(T, 0, -1):
+        D_t = np.diag(1 - h[t] ** 2)
+        out_t = D_t @ V.T @ dL_do[t]                               # the path through o_t
+        for_t = D_t @ W.T @ delta[t + 1]                           # the path through h_{t+1}
+        dL_dh = V.T @ dL_do[t] + W.T @ delta[t + 1]
+        delta[t] = D_t @ dL_dh
+        np.testing.assert_allclose(delta[t], out_t + for_t, rtol=0, atol=1e-14)
+        g["W"] = g["W"] + np.outer(out_t + for_t, h[t - 1])
+        g["U"] = g["U"] + np.outer(out_t + for_t, xs[t - 1])
+        g["V"] = g["V"] + np.outer(dL_do[t], h[t])
+        g["b"] = g["b"] + delta[t]
+        g["c"] = g["c"] + dL_do[t]
+    y, _ = model.forward(x, h0)
+    _, dy = rnnlib.softmax_cross_entropy(y, d, reduction="sum")
+    model.backward(dy)
+    names = {"W": "rnn.W_hh", "U": "rnn.W_xh", "V": "head.W_hy", "b": "rnn.b_h", "c": "head.b_y"}
+    for ours, theirs in names.items():
+        np.testing.assert_allclose(g[ours], model.grads[theirs], rtol=0, atol=1e-12, err_msg=ours)

@@ -187,7 +187,7 @@ def test_bptt_shading_by_gradient_norm():
     lum = [0.299 * f[0] + 0.587 * f[1] + 0.114 * f[2] for f in
            (faces[f"node:h_{s}"] for s in range(1, 5))]
     assert lum == sorted(lum, reverse=True) and lum[0] > lum[-1]   # larger norm, darker
-    assert len(fig.axes) == 2                                  # the colour bar
+    assert len(fig.axes) == 1                        # no colour bar: the norms are printed
     assert any("0.001" in s for s in texts(ax))
     with pytest.raises(ValueError, match="grad_norms"):
         draw_bptt(4, grad_norms=[1.0, 2.0])
@@ -202,7 +202,8 @@ def test_bptt_arrow_from_y_carries_only_its_share_and_the_total_sits_under_h():
     by_gid = {t.get_gid(): t for t in ax.texts}
     for s in range(1, 4):
         share = by_gid[f"label:share{s}"]
-        assert share.get_text() == rf"$W_{{hy}}^\top \partial E^{{({s})}}/\partial y_{{{s}}}$"
+        assert share.get_text() == (rf"$W_{{hy}}^\top$" + "\n"
+                                    + rf"$\partial E^{{({s})}}/\partial y_{{{s}}}$")
         _, y_share = share.get_position()
         assert 1.7 < y_share < 3.4                       # between the h and y rows
         total = by_gid[f"label:dLdh{s}"]
@@ -211,6 +212,27 @@ def test_bptt_arrow_from_y_carries_only_its_share_and_the_total_sits_under_h():
     _, ax = draw_bptt(3, losses="last")
     assert [t.get_gid() for t in ax.texts if (t.get_gid() or "").startswith("label:share")] \
         == ["label:share3"]
+
+
+@pytest.mark.parametrize("losses", ["all", "last"])
+def test_bptt_fits_a_book_column_with_legible_labels_that_do_not_overlap(losses):
+    fig, ax = draw_bptt(6, losses=losses, grad_norms=[0.2, 0.35, 0.6, 0.9, 1.2, 0.8])
+    width, _ = fig.get_size_inches()
+    assert width <= 7.0                          # shown at column width (~6.8 in) unshrunk
+    assert min(t.get_fontsize() for t in ax.texts) >= 9
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = {t.get_gid(): t.get_window_extent(renderer) for t in ax.texts}
+    for box in boxes.values():                   # nothing is cut off
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.x1 and box.y1 <= fig.bbox.y1
+    labels = [(g, b) for g, b in boxes.items() if not g.startswith("node:")]
+    for i, (g1, b1) in enumerate(labels):
+        for g2, b2 in labels[i + 1:]:
+            assert not b1.overlaps(b2), f"{g1} overlaps {g2}"
+        for patch in ax.patches:                 # no label sits on a node
+            if (patch.get_gid() or "").startswith("node:"):
+                assert not b1.overlaps(patch.get_window_extent(renderer)), \
+                    f"{g1} overlaps {patch.get_gid()}"
 
 
 # ----------------------------------------------------------------------------- plots
