@@ -155,3 +155,24 @@ def test_every_page_states_the_licences():
         soup = BeautifulSoup((SITE / page).read_text(encoding="utf-8"), "html.parser")
         footer = " ".join(f.get_text(" ") for f in soup.find_all("footer"))
         assert "CC BY 4.0" in footer and "MIT" in footer, f"{page}: no licence in the footer"
+
+
+def test_every_animation_player_moves_its_picture(reports):
+    """A precomputed player (rnnlib.viz.animation_html) works on the static page: the next-frame
+    button and the slider change the picture and the slider's position, first frame returns."""
+    players = [(page, p) for page, r in reports[0].items() for p in r["players"]]
+    assert players, "no animation player on any page: the check checks nothing"
+    for page, p in players:
+        assert p["frames"] >= 2, f"{page}: a player with {p['frames']} frame(s)"
+        assert p["alt"], f"{page}: a player without alt text"
+        for key in ("nextChangesPicture", "nextMovesSlider", "sliderChangesPicture",
+                    "firstRestoresPicture"):
+            assert p.get(key), f"{page}: player check {key} failed: {p}"
+
+
+def test_no_saved_widget_controls_that_cannot_work_without_a_kernel(reports):
+    """Saved ipywidgets state renders controls whose readout moves while the picture, computed by
+    an absent kernel, stays put: an exploration on the page must be a precomputed player."""
+    for page, r in reports[0].items():
+        assert r["widgetControls"] == 0, (f"{page}: {r['widgetControls']} ipywidgets control(s) "
+                                          f"on the static page")
