@@ -102,3 +102,25 @@ def test_readable_log_colorbar_refuses_a_scale_that_is_not_positive():
 def test_default_figures_are_no_wider_than_the_page_column(draw):
     fig, _ = draw()
     assert fig.get_figwidth() <= COLUMN_WIDTH
+
+
+@pytest.mark.parametrize("kind", ["elman", "jordan"])
+def test_the_one_step_delay_is_a_visible_square_labelled_delay(kind):
+    fig, ax = viz.draw_rnn("folded", kind=kind)
+    squares = [p for p in ax.patches if p.get_gid() == "delay"]
+    assert len(squares) == 1
+    square = squares[0]
+    assert square.get_width() >= 0.2 and square.get_height() >= 0.2   # data units
+    labels = [t for t in ax.texts if t.get_gid() == "delay:label"]
+    assert [t.get_text() for t in labels] == ["delay"]
+    assert labels[0].get_fontsize() >= 9
+    # the word sits next to the square: within one node width of its centre
+    cx = square.get_x() + square.get_width() / 2
+    cy = square.get_y() + square.get_height() / 2
+    lx, ly = labels[0].get_position()
+    assert abs(lx - cx) < 0.9 and abs(ly - cy) < 0.5
+    # and does not cover it: the label starts right of or below the square
+    fig.canvas.draw()
+    box = labels[0].get_window_extent()
+    sq = square.get_window_extent()
+    assert box.x0 >= sq.x1 or box.y1 <= sq.y0

@@ -15,6 +15,7 @@ from ._style import _EDGE, _FILL, _INK
 _NODE_W, _NODE_H = 0.9, 0.56
 _ROWS = {"x": 0.0, "h": 1.7, "y": 3.4, "E": 5.1}
 _INCH_PER_UNIT = 0.62
+_DELAY_SIZE = 0.2
 
 
 def _new_axes(ax, width, height):
@@ -67,12 +68,20 @@ def _label(ax, x, y, text, gid, *, color=_INK, ha="left", va="center", size=11, 
                              alpha=0.85))
 
 
-def _delay_mark(ax, x, y, gid):
-    """The small filled square marking a one-step delay on a recurrent loop."""
-    s = 0.13
+def _delay_mark(ax, x, y, gid, *, label_xy=None):
+    """The filled square marking a one-step delay on a recurrent loop, labelled "delay".
+
+    The square (``_DELAY_SIZE`` data units, about a fifth of a node's width) carries
+    ``gid``; the word "delay" (gid ``gid + ":label"``) is written at ``label_xy``
+    (default: just below the square), so that a reader can find the mark.
+    """
+    s = _DELAY_SIZE
     r = Rectangle((x - s / 2, y - s / 2), s, s, facecolor=_INK, edgecolor=_INK, zorder=4)
     r.set_gid(gid)
     ax.add_patch(r)
+    lx, ly = label_xy if label_xy is not None else (x, y - s / 2 - 0.08)
+    ax.text(lx, ly, "delay", ha="left" if label_xy is not None else "center", va="top",
+            fontsize=11, color=_INK, style="italic", zorder=5, gid=gid + ":label")
 
 
 def _bezier(p0, c0, c1, p1):

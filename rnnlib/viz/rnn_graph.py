@@ -63,8 +63,8 @@ def draw_rnn(view="both", *, T=4, kind="elman", outputs="all", highlight=None,
     ``h_t = f(W_yh y_{t-1} + W_xh x_t + b_h)``: the loop goes from ``y`` back to
     ``h`` and the unfolded arrows from ``y_{t-1}`` to ``h_t`` carry ``W_yh``.
     In the unfolded view every step is labelled with the *same* matrices: one
-    set of weights, shared across time.  A small black square on a folded loop
-    marks the one-step delay.
+    set of weights, shared across time.  A black square on a folded loop,
+    labelled "delay", marks the one-step delay.
 
     Options: ``T`` steps; ``outputs`` ``"all"``, ``"last"`` (many-to-one) or
     ``"none"``; ``highlight`` a weight name (``"W_hh"``, ...), a step number
@@ -142,13 +142,14 @@ def draw_rnn(view="both", *, T=4, kind="elman", outputs="all", highlight=None,
             yh = _ROWS["h"]
             path = _bezier((xr, yh + 0.18), (xr + 1.3, yh + 1.0), (xr + 1.3, yh - 1.0),
                            (xr, yh - 0.18))
-            weight_arrow(None, None, rec, "folded", (xr + 1.13, yh), path=path)
-            _delay_mark(ax, xr + 0.975, yh, "delay")
+            weight_arrow(None, None, rec, "folded", (xr + 1.16, yh), path=path)
+            _delay_mark(ax, xr + 0.975, yh, "delay", label_xy=(xr + 1.16, yh - 0.2))
         else:
             ya, yb = _ROWS["y"], _ROWS["h"]
             path = _bezier((xr, ya), (xr + 1.25, ya), (xr + 1.25, yb), (xr, yb))
-            weight_arrow(None, None, rec, "folded", (xr + 1.1, (ya + yb) / 2), path=path)
-            _delay_mark(ax, xr + 0.9375, (ya + yb) / 2, "delay")
+            weight_arrow(None, None, rec, "folded", (xr + 1.13, (ya + yb) / 2), path=path)
+            _delay_mark(ax, xr + 0.9375, (ya + yb) / 2, "delay",
+                        label_xy=(xr + 1.13, (ya + yb) / 2 - 0.2))
 
     # ---- unfold arrow
     if view == "both":
