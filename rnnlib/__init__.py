@@ -43,7 +43,7 @@ from .stacked import Stacked
 from .model import SequenceModel, generate
 from .bptt import full_bptt, truncated_bptt
 from .train import fit, History
-from . import jacobians, sigmoid_cell, landscape, direction  # gradients over time (chapter 3)
+from . import jacobians, landscape, direction  # gradients over time (chapter 3)
 
 # --- synthetic data, text and figures ---
 from . import tasks, text, viz

@@ -13,15 +13,15 @@ Its size is bounded by the sizes of the factors (``||.||_2`` = largest singular 
                                                                                 (vg-eq-bound)
 
 with ``gamma = max |phi'|``: 1/4 for the logistic sigmoid, 1 for tanh and relu
-(:data:`SLOPE_MAX`).  For an orthogonal ``W_hh`` scaled to spectral radius ``rho`` a random
-direction is stretched, per step, by about ``rho * sqrt(mean(phi'^2))``
-(:func:`orthogonal_step_factor`, vg-eq-rms).  The weight gradient is a sum of one term per
-step, ``dL/dW = sum_t delta_t u_t^T`` with ``delta_t = phi'(a_t) * dL/dh_t`` and ``u_t`` the
-vector the weight multiplies at step t (``h_{t-1}`` for ``W_hh``, ``x_t`` for ``W_xh``):
-:func:`weight_gradient_terms` returns the terms (vg-eq-terms), and :func:`gradient_share` the
-share of ``sum ||delta_t||`` that reaches the steps that matter (vg-eq-share).  Along the LSTM's
-cell path
-the Jacobian is ``dc_k/dc_{k-1} = diag(f_k)`` (:func:`forget_gate_product`, vg-eq-cell).
+(:data:`SLOPE_MAX`).  A gradient spread evenly over the units shrinks or grows, per step,
+by about ``kappa = (||W_hh||_F / sqrt(H)) sqrt(mean(phi'^2))`` (:func:`rms_step_factor`,
+vg-eq-rms; ``rho sqrt(mean(phi'^2))`` for ``W_hh = rho Q``, Q orthogonal).  The weight
+gradient is a sum of one term per step, ``dL/dW = sum_t delta_t u_t^T`` with
+``delta_t = phi'(a_t) * dL/dh_t`` and ``u_t`` the vector the weight multiplies at step t
+(``h_{t-1}`` for ``W_hh``, ``x_t`` for ``W_xh``): :func:`weight_gradient_terms` returns the
+terms (vg-eq-terms), and :func:`gradient_share` the share of ``sum ||delta_t||`` that
+reaches the steps that matter (vg-eq-share).  Along the LSTM's cell path the Jacobian is
+``dc_k/dc_{k-1} = diag(f_k)`` (:func:`forget_gate_product`, vg-eq-cell).
 
 Array conventions are rnnlib's: time-major, a batch of row vectors, ``slopes[k - 1]`` holds
 ``phi'(a_k)`` of step k (shape ``(T, B, H)`` or ``(T, H)`` for one sequence).
@@ -34,9 +34,8 @@ from ._checks import check_array, check_positive_int
 
 __all__ = ["SLOPE_MAX", "activation_slope", "spectral_norm", "step_jacobian",
            "jacobian_product", "backpropagate", "norm_bound", "fit_per_step_factor",
-           "orthogonal_step_factor", "weight_gradient_terms", "gradient_share",
-           "nonnormal_matrix",
-           "nonnormal_power", "forget_gate_product"]
+           "rms_step_factor", "weight_gradient_terms", "gradient_share",
+           "nonnormal_matrix", "nonnormal_power", "forget_gate_product"]
 
 #: max |phi'(a)| over all a: sigma' = sigma (1 - sigma) <= 1/4, tanh' = 1 - tanh^2 <= 1, relu' <= 1.
 SLOPE_MAX = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
@@ -161,11 +160,11 @@ def norm_bound(W_hh, gamma, distances):
 
 
 def fit_per_step_factor(norms, distances=None):
-    """The factor ``lam`` of the straight line ``log norm = c + (T - t) log lam`` (least squares).
+    """The factor ``kappa`` of the line ``log norm = const + (T - t) log kappa`` (vg-eq-fit).
 
-    ``norms``: positive numbers, one per distance (1-D); ``distances``: the distances
-    ``T - t`` (default ``0, 1, ...``).  ``lam < 1``: the norm shrinks by ``lam`` per step
-    back on average; ``lam > 1``: it grows.  Returns a float.
+    Least squares.  ``norms``: positive numbers, one per distance (1-D); ``distances``:
+    the distances ``T - t`` (default ``0, 1, ...``).  ``kappa < 1``: the norm shrinks by
+    ``kappa`` per step back on average; ``kappa > 1``: it grows.  Returns a float.
     """
     n = np.asarray(norms, dtype=np.float64)
     if n.ndim != 1 or n.size < 2:
@@ -180,19 +179,22 @@ def fit_per_step_factor(norms, distances=None):
     return float(np.exp(slope))
 
 
-def orthogonal_step_factor(rho, slopes):
-    """``rho * sqrt(mean(phi'^2))``: the per-step factor predicted for ``W_hh = rho Q`` (vg-eq-rms).
+def rms_step_factor(W_hh, slopes):
+    """``kappa = (||W_hh||_F / sqrt(H)) sqrt(mean(phi'^2))``, the per-step factor (vg-eq-rms).
 
-    With ``Q`` orthogonal, ``W_hh^T`` turns a vector of length ``r`` into one of length
-    ``rho r`` in a direction that is, for a random ``Q``, spread evenly over the units, so
-    multiplying by ``diag(phi')`` scales its squared length by the mean of ``phi'^2``.
-    ``slopes``: the values ``phi'(a)`` seen (any shape).
+    One step back, ``g <- W_hh^T (phi' * g)``.  For a gradient ``g`` spread evenly over
+    the H units, ``||phi' * g||^2 = sum_i phi'_i^2 g_i^2 ~ mean(phi'^2) ||g||^2``; then
+    ``W_hh^T`` scales the squared length of a direction it does not single out by
+    the mean squared singular value ``||W_hh||_F^2 / H``.  For ``W_hh = rho Q`` (Q
+    orthogonal) the first factor is ``rho``.  ``W_hh (H, H)``; ``slopes``: the values
+    ``phi'(a)`` seen (any shape, mean over all).  Returns a float.
     """
-    rho = _nonnegative(rho, "rho")
+    H = _square(W_hh).shape[0]
     s = _float_array(np.asarray(slopes), "slopes")
     if s.size == 0:
         raise ValueError("slopes: expected at least one value, got none")
-    return rho * float(np.sqrt(np.mean(s.astype(np.float64) ** 2)))
+    rms_singular = float(np.linalg.norm(W_hh.astype(np.float64))) / math.sqrt(H)
+    return rms_singular * float(np.sqrt(np.mean(s.astype(np.float64) ** 2)))
 
 
 def weight_gradient_terms(delta, inputs):
@@ -217,11 +219,12 @@ def gradient_share(delta, steps):
 
         share = sum_{(t, b) marked} ||delta_{t,b}|| / sum_{t, b} ||delta_{t,b}||
 
-    ``delta (T, B, H)``: ``delta_t = dL/da_t`` of every sequence b; ``steps (T, B)`` bool:
-    the steps that matter (e.g. the marked steps of the adding problem).  Step t's term in
-    every weight gradient is ``delta_t`` times the vector the weight multiplies there, so
-    this is the share of the gradient signal that those steps receive.  Returns a float;
-    spread evenly, it would be the fraction of marked steps.
+    ``delta (T, B, H)``: ``delta_{t,b} = dL/da_t`` of sequence b of the batch; ``steps
+    (T, B)`` bool: the steps that matter (e.g. the first marked step of each sequence of
+    the adding problem).  Step t's term in every weight gradient is ``delta_t`` times the
+    vector the weight multiplies there, so this is the share of the gradient signal that
+    those steps receive.  Returns a float; spread evenly, it would be the fraction of
+    marked steps.
     """
     _float_array(delta, "delta")
     if delta.ndim != 3:
@@ -238,12 +241,12 @@ def gradient_share(delta, steps):
 
 
 def nonnormal_matrix(H, rho, coupling, rng=None):
-    """``W = Q (rho I + c N) Q^T``: every eigenvalue is ``rho``, yet ``||W||_2 > rho``.
+    """``W = Q (rho I + mu N) Q^T``: every eigenvalue is ``rho``, yet ``||W||_2 > rho``.
 
-    ``N`` is the shift matrix (ones just above the diagonal, ``N^H = 0``), ``c = coupling``
-    and ``Q`` a random orthogonal matrix drawn from ``rng`` (``None``: ``Q = I``, so ``W``
-    is upper triangular).  Unit i + 1 feeds unit i with weight c: a chain that amplifies
-    a signal for a while although the spectral radius is ``rho``.  Returns ``(H, H)``.
+    ``N`` is the shift matrix (ones just above the diagonal, ``N^H = 0``), ``mu =
+    coupling`` and ``Q`` a random orthogonal matrix drawn from ``rng`` (``None``: ``Q = I``,
+    so ``W`` is upper triangular).  Unit i + 1 feeds unit i with weight mu: a chain that
+    amplifies a signal for a while although the spectral radius is ``rho``.  ``(H, H)``.
     """
     H = check_positive_int(H, "H")
     rho = _nonnegative(rho, "rho")
@@ -260,12 +263,12 @@ def nonnormal_matrix(H, rho, coupling, rng=None):
 
 
 def nonnormal_power(H, rho, coupling, n):
-    """``(rho I + c N)^n = sum_k binom(n, k) rho^(n-k) c^k N^k``, ``k = 0 .. min(n, H - 1)``.
+    """``(rho I + mu N)^n = sum_k binom(n, k) rho^(n-k) mu^k N^k``, ``k = 0 .. min(n, H-1)``.
 
     The n-th power of :func:`nonnormal_matrix` with ``Q = I`` in closed form (``I`` and
-    ``N`` commute, so the binomial theorem applies, and ``N^k = 0`` for ``k >= H``).  Its
-    entry ``(0, k)`` is ``binom(n, k) rho^(n-k) c^k``: a polynomial in n times ``rho^n``,
-    which grows before the factor ``rho^n`` wins.  Returns ``(H, H)``.
+    ``N`` commute, so the binomial theorem applies; ``N^k`` has ones k places above the
+    diagonal and is 0 for ``k >= H``).  Its entry ``(0, k)`` is ``binom(n, k) rho^(n-k)
+    mu^k``: a polynomial in n times ``rho^n``, which grows before ``rho^n`` wins.
     """
     H = check_positive_int(H, "H")
     rho = _nonnegative(rho, "rho")

@@ -9,6 +9,14 @@ Pascanu, Mikolov and Bengio (2013) draw such slices for a small RNN: flat region
 *cliff* where the loss changes by a lot over a tiny step and the gradient is huge.
 :func:`loss_along_line` computes ``ell``, ``ell'`` and the full gradient norm at each alpha,
 with one forward and one backward pass per point, and puts the parameters back.
+
+The cliff of a one-unit network ``h_t = tanh(w h_{t-1} + b)`` (no input) comes from its
+fixed points, the states that one step leaves where they are::
+
+    h* = tanh(w h* + b),   stable if |w (1 - h*^2)| < 1          (vg-eq-fixed)
+
+(a state near a stable fixed point moves towards it).  :func:`tanh_fixed_points` finds
+them all; where their number changes (a bifurcation), the final state jumps.
 """
 from collections import namedtuple
 
@@ -17,7 +25,7 @@ import numpy as np
 from .clip import global_norm
 from .layer import SequenceLayer
 
-__all__ = ["LineSlice", "loss_along_line"]
+__all__ = ["LineSlice", "loss_along_line", "tanh_fixed_points"]
 
 LineSlice = namedtuple("LineSlice", ["alphas", "loss", "slope", "grad_norm"])
 LineSlice.__doc__ = """``loss_along_line``'s result: arrays ``(n,)`` of alpha, ell(alpha),
@@ -82,3 +90,30 @@ def loss_along_line(model, loss_fn, x, targets, direction, alphas, *, state=None
         for name in direction:
             params[name][...] = origin[name]
     return LineSlice(a, loss, slope, norm)
+
+
+def tanh_fixed_points(w, b, grid=20001):
+    """All fixed points ``h* = tanh(w h* + b)`` of one tanh unit, and their stability.
+
+    ``w``, ``b``: real numbers.  Every fixed point lies in ``(-1, 1)``; the sign changes
+    of ``tanh(w h + b) - h`` on ``grid`` points of ``[-1, 1]`` bracket them and 60
+    bisection steps refine each (a fixed point where the curve only touches the
+    diagonal, exactly at a bifurcation, can be missed).  Returns ``(h_star, stable)``:
+    sorted float arrays ``(n,)`` and bool ``(n,)`` with ``stable = |w (1 - h*^2)| < 1``.
+    """
+    for name, value in (("w", w), ("b", b)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                or not np.isfinite(value):
+            raise TypeError(f"{name}: expected a finite real number, got {value!r}")
+    if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 3:
+        raise ValueError(f"grid: expected an int >= 3, got {grid!r}")
+    h = np.linspace(-1.0, 1.0, int(grid))
+    f = np.tanh(w * h + b) - h                       # > 0 at h = -1, < 0 at h = 1
+    i = np.nonzero(np.sign(f[:-1]) != np.sign(f[1:]))[0]
+    lo, hi = h[i], h[i + 1]
+    for _ in range(60):                              # bisection on each bracket
+        mid = 0.5 * (lo + hi)
+        left = np.sign(np.tanh(w * mid + b) - mid) == np.sign(np.tanh(w * lo + b) - lo)
+        lo, hi = np.where(left, mid, lo), np.where(left, hi, mid)
+    h_star = 0.5 * (lo + hi)
+    return h_star, np.abs(w * (1.0 - h_star ** 2)) < 1.0

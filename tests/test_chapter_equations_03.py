@@ -14,8 +14,8 @@ from rnnlib import jacobians as jac
 from rnnlib import reference as ref
 from rnnlib.direction import angle_degrees, cosine
 from rnnlib.gradcheck import numerical_gradient, rel_error
-from rnnlib.landscape import loss_along_line
-from rnnlib.sigmoid_cell import SIGMOID_RNN_CELL
+from rnnlib.landscape import loss_along_line, tanh_fixed_points
+from rnnlib.reference import SIGMOID_RNN_CELL
 
 CELLS = {"tanh": ref.RNN_CELL, "relu": ref.RELU_RNN_CELL, "sigmoid": SIGMOID_RNN_CELL}
 
@@ -157,8 +157,10 @@ def test_bound_holds_with_the_spectral_norm(nonlinearity):
 
 
 def test_spectral_radius_and_spectral_norm():
-    """vg-nonnormal: ||A||_2 = max ||A v|| over unit v, ||AB||_2 <= ||A||_2 ||B||_2,
-    rho(W) <= ||W||_2 with equality for a normal W, and ||W^n||_2^(1/n) -> rho (Gelfand)."""
+    """vg-primer: ||A||_2 = max ||A v|| over unit v (the largest singular value),
+    ||AB||_2 <= ||A||_2 ||B||_2, ||diag(v)||_2 = max |v_i|, ||A||_F^2 = sum of the squared
+    singular values, rho(W) <= ||W||_2 with equality for a normal W, and
+    ||W^n||_2^(1/n) -> rho (Gelfand)."""
     rng = np.random.default_rng(14)
     A, B = rng.normal(size=(6, 6)), rng.normal(size=(6, 6))
     v = rng.normal(size=(6, 2000))
@@ -167,6 +169,11 @@ def test_spectral_radius_and_spectral_norm():
     u = np.linalg.svd(A)[2][0]                            # the top right singular vector
     assert abs(np.linalg.norm(A @ u) - jac.spectral_norm(A)) < 1e-12
     assert jac.spectral_norm(A @ B) <= jac.spectral_norm(A) * jac.spectral_norm(B)
+    sv = np.linalg.svd(A, compute_uv=False)
+    assert abs(jac.spectral_norm(A) - sv[0]) < 1e-12
+    assert abs(np.sum(A ** 2) - np.sum(sv ** 2)) < 1e-10
+    d = rng.normal(size=6)
+    assert abs(jac.spectral_norm(np.diag(d)) - np.abs(d).max()) < 1e-12
     W = rng.normal(0, 1 / np.sqrt(32), (32, 32))
     rho = rnnlib.init.spectral_radius(W)
     assert rho <= jac.spectral_norm(W)
@@ -197,34 +204,57 @@ def test_spectral_radius_is_not_a_bound_for_a_nonnormal_matrix():
     assert np.linalg.norm(np.linalg.matrix_power(W, n), 2) > 1 > rho ** n
 
 
-def test_rms_factor_predicts_the_stretch_of_an_orthogonal_step():
-    """vg-eq-rms: for W = rho Q with Q a random orthogonal matrix, E ||diag(s) W^T u||^2 / ||u||^2
-    = rho^2 mean(s^2); the fitted factor of a tanh RNN matches rho sqrt(mean(phi'^2))."""
+def test_rms_factor_predicts_the_stretch_of_one_step():
+    """vg-eq-rms: one step back, g <- W^T (s * g).  For an isotropic g,
+    E ||W^T diag(s) g||^2 / ||g||^2 = sum_i s_i^2 ||W_i||^2 / H, which is
+    (||W||_F^2 / H) mean(s^2) when the slopes do not single out rows of W; for
+    W = rho Q (Q orthogonal) it is rho^2 mean(s^2)."""
     rng = np.random.default_rng(7)
     H, rho = 64, 0.8
     s = rng.uniform(0, 1, H)
     ratios = []
     for _ in range(400):
         W = rho * rnnlib.init.orthogonal(H, rng)
-        u = rng.normal(size=H)
-        ratios.append(np.sum((s * (u @ W)) ** 2) / np.sum(u ** 2))
+        g = rng.normal(size=H)
+        ratios.append(np.sum(((s * g) @ W) ** 2) / np.sum(g ** 2))
     assert abs(np.mean(ratios) / (rho ** 2 * np.mean(s ** 2)) - 1) < 0.03
-    # a driven tanh RNN: the fitted per-step factor against the prediction
-    layer = rnnlib.RNN(H, H, rng=rng, W_hh_init="orthogonal", spectral_radius=1.0)
+    assert jac.rms_step_factor(W, s) == pytest.approx(rho * np.sqrt(np.mean(s ** 2)))
+    H = 256                                         # a general (Gaussian) W
+    W = rng.normal(0, 1.3 / np.sqrt(H), (H, H))
+    s = rng.uniform(0, 1, H)
+    exact = np.sum(s ** 2 * np.sum(W ** 2, axis=1)) / H
+    g = rng.normal(size=(2000, H))
+    mc = np.mean(np.sum(((s * g) @ W) ** 2, axis=1) / np.sum(g ** 2, axis=1))
+    assert abs(mc / exact - 1) < 0.03
+    assert abs(jac.rms_step_factor(W, s) ** 2 / exact - 1) < 0.05
+
+
+@pytest.mark.parametrize("init", ["orthogonal", "xavier"])
+def test_rms_factor_matches_a_driven_tanh_rnn(init):
+    """vg-eq-rms against a measurement: the fitted per-step factor of a driven tanh RNN
+    is kappa = ||W||_F / sqrt(H) * rms(phi') within 3 %; for the non-orthogonal Xavier
+    W_hh, rho * rms(phi') is further off than that."""
+    rng = np.random.default_rng(0)
+    H, T, B = 64, 100, 32
+    layer = rnnlib.RNN(H, H, rng=rng, W_hh_init=init,
+                       spectral_radius=1.0 if init == "orthogonal" else None)
     layer.params["W_xh"][...] = np.eye(H)
-    T, B = 100, 32
     hs, _ = layer.forward(rng.normal(size=(T, B, H)))
     layer.backward(None, rng.normal(size=(B, H)))
     fitted = jac.fit_per_step_factor(layer.dh_norms[::-1])
-    predicted = jac.orthogonal_step_factor(1.0, jac.activation_slope(hs, "tanh"))
-    assert abs(fitted / predicted - 1) < 0.02
+    slopes = jac.activation_slope(hs, "tanh")
+    W = layer.params["W_hh"]
+    assert abs(fitted / jac.rms_step_factor(W, slopes) - 1) < 0.03
+    if init == "xavier":
+        by_rho = rnnlib.init.spectral_radius(W) * np.sqrt(np.mean(slopes ** 2))
+        assert abs(fitted / by_rho - 1) > 0.05
 
 
 def test_fit_per_step_factor_recovers_a_geometric_sequence():
-    """vg-eq-fit: norms c lam^(T - t) give back lam (and a noisy line its mean slope)."""
+    """vg-eq-fit: norms c kappa^(T - t) give back kappa (a noisy line its mean slope)."""
     d = np.arange(50)
-    for lam in (0.5, 0.97, 1.0, 1.08):
-        assert abs(jac.fit_per_step_factor(3.0 * lam ** d, d) - lam) < 1e-12
+    for kappa in (0.5, 0.97, 1.0, 1.08):
+        assert abs(jac.fit_per_step_factor(3.0 * kappa ** d, d) - kappa) < 1e-12
     noisy = 0.9 ** d * np.exp(np.random.default_rng(8).normal(0, 0.1, d.size))
     assert abs(jac.fit_per_step_factor(noisy) - 0.9) < 0.01
 
@@ -345,3 +375,72 @@ def test_gradient_share_of_the_marked_steps():
     assert abs(jac.gradient_share(delta, steps) - marked / np.sum(norms)) < 1e-14
     same = np.ones((T, B, H))
     assert abs(jac.gradient_share(same, steps) - steps.mean()) < 1e-14
+
+
+def test_fixed_points_of_one_tanh_unit():
+    """vg-eq-fixed: h* = tanh(w h* + b), stable iff |w (1 - h*^2)| < 1; for b = -0.1 a
+    second stable fixed point appears between w = 1.29 and 1.30, and a state started
+    near a stable fixed point converges to it."""
+    b = -0.1
+    for w, n in ((0.5, 1), (1.25, 1), (1.29, 1), (1.30, 3), (1.35, 3), (2.0, 3)):
+        h, stable = tanh_fixed_points(w, b)
+        assert h.size == n, (w, h)
+        np.testing.assert_allclose(np.tanh(w * h + b), h, rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(stable, np.abs(w * (1 - h ** 2)) < 1)
+        if n == 3:
+            assert stable.tolist() == [True, False, True]
+        for h0, s0 in zip(h, stable):
+            state = h0 + 0.01
+            for _ in range(2000):
+                state = np.tanh(w * state + b)
+            assert (abs(state - h0) < 1e-6) == bool(s0)
+    unit = rnnlib.RNN(1, 1, rng=np.random.default_rng(0))       # the layer agrees
+    unit.params["W_hh"][...] = 1.35
+    unit.params["b_h"][...] = b
+    _, h_T = unit.forward(np.zeros((400, 1, 1)), state=np.array([[0.5]]))
+    assert abs(h_T[0, 0] - tanh_fixed_points(1.35, b)[0][2]) < 1e-9
+
+
+def test_adam_update_as_written_in_the_chapter():
+    """vg-eq-adam: m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2,
+    theta <- theta - eta (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)."""
+    rng = np.random.default_rng(15)
+    for beta2 in (0.999, 0.9):
+        opt = rnnlib.Adam(0.01, beta2=beta2)
+        theta = {"w": rng.normal(size=5)}
+        ours, m, v = theta["w"].copy(), np.zeros(5), np.zeros(5)
+        for t in range(1, 8):
+            g = rng.normal(size=5) * 10.0 ** rng.integers(-2, 3)
+            opt.step(theta, {"w": g.copy()})
+            m = 0.9 * m + 0.1 * g
+            v = beta2 * v + (1 - beta2) * g ** 2
+            ours -= 0.01 * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + 1e-8)
+            np.testing.assert_allclose(theta["w"], ours, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(opt.state["w"]["v"], v, rtol=1e-12)
+
+
+def test_lstm_equations_of_the_box():
+    """vg-eq-lstm: i, f, o = sigma(.), g = tanh(.) of W_x. x_t + W_h. h_{t-1} + b_.,
+    c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t), the gate blocks stacked i, f, g, o;
+    the reference cell and rnnlib.LSTM compute them."""
+    rng = np.random.default_rng(16)
+    D, H, B = 3, 4, 2
+    lstm = rnnlib.LSTM(D, H, forget_bias=1.0, rng=rng)
+    p = lstm.params
+    x, h0, c0 = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    block = {k: slice(n * H, (n + 1) * H) for n, k in enumerate("ifgo")}
+
+    def pre(k):
+        return x @ p["W_xh"][block[k]].T + h0 @ p["W_hh"][block[k]].T + p["b_h"][block[k]]
+
+    i, f, o = (rnnlib.sigmoid(pre(k)) for k in "ifo")
+    g = np.tanh(pre("g"))
+    c = f * c0 + i * g
+    h = o * np.tanh(c)
+    (h_ref, c_ref), _ = ref.lstm_step_forward(p, x, (h0, c0))
+    np.testing.assert_allclose(c_ref, c, rtol=1e-13)
+    np.testing.assert_allclose(h_ref, h, rtol=1e-13)
+    _, (h_fast, c_fast) = lstm.forward(x[None], (h0, c0))
+    np.testing.assert_allclose(h_fast, h, rtol=1e-12)
+    np.testing.assert_allclose(c_fast, c, rtol=1e-12)
+    np.testing.assert_allclose(p["b_h"][block["f"]], 1.0)        # forget_bias = b_f

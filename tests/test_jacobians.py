@@ -53,9 +53,12 @@ def test_nonnormal_matrix_without_rotation_is_upper_triangular():
     assert jac.spectral_norm(W) > 2.0
 
 
-def test_orthogonal_step_factor_value():
-    assert jac.orthogonal_step_factor(2.0, np.array([0.0, 1.0, 1.0, 0.0])) == pytest.approx(
+def test_rms_step_factor_value():
+    W = 2.0 * np.eye(4)                          # ||W||_F / sqrt(H) = 2
+    assert jac.rms_step_factor(W, np.array([0.0, 1.0, 1.0, 0.0])) == pytest.approx(
         2.0 * np.sqrt(0.5))
+    W = np.diag([3.0, 0.0, 0.0, 0.0])            # ||W||_F / sqrt(H) = 3 / 2
+    assert jac.rms_step_factor(W, np.ones((5, 4))) == pytest.approx(1.5)
 
 
 @pytest.mark.parametrize("call, err, words", [
@@ -73,7 +76,8 @@ def test_orthogonal_step_factor_value():
     (lambda: jac.fit_per_step_factor([1.0]), ValueError, "norms"),
     (lambda: jac.fit_per_step_factor([1.0, 0.0]), ValueError, "positive"),
     (lambda: jac.fit_per_step_factor([1.0, 0.5], [0, 1, 2]), ValueError, "distances"),
-    (lambda: jac.orthogonal_step_factor("1", np.ones(2)), TypeError, "rho"),
+    (lambda: jac.rms_step_factor(np.eye(2), np.array([1, 1])), TypeError, "slopes"),
+    (lambda: jac.rms_step_factor(np.ones((2, 3)), np.ones(2)), ValueError, "W_hh"),
     (lambda: jac.weight_gradient_terms(np.zeros((2, 3)), np.zeros((2, 3, 1))),
      ValueError, "delta"),
     (lambda: jac.weight_gradient_terms(np.zeros((2, 3, 4)), np.zeros((2, 2, 1))),

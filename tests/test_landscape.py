@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib.landscape import loss_along_line
+from rnnlib.landscape import loss_along_line, tanh_fixed_points
 
 
 def _model(rng):
@@ -58,3 +58,15 @@ def test_model_and_loss_are_checked():
         loss_along_line(object(), rnnlib.mse, x, y, {"a": np.ones(1)}, [0.0])
     with pytest.raises(TypeError, match="loss_fn"):
         loss_along_line(_model(rng), None, x, y, {"rnn.b_h": np.ones(3)}, [0.0])
+
+
+def test_tanh_fixed_points_shapes_and_bad_input():
+    h, stable = tanh_fixed_points(0.0, 0.3)             # w = 0: h* = tanh(b)
+    assert h.shape == stable.shape == (1,) and stable[0]
+    assert abs(h[0] - np.tanh(0.3)) < 1e-12
+    with pytest.raises(TypeError, match="w"):
+        tanh_fixed_points("1", 0.0)
+    with pytest.raises(TypeError, match="b"):
+        tanh_fixed_points(1.0, np.nan)
+    with pytest.raises(ValueError, match="grid"):
+        tanh_fixed_points(1.0, 0.0, grid=2)

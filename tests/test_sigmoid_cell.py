@@ -1,9 +1,10 @@
-"""Tests for rnnlib.sigmoid_cell: the sigmoid RNN step as a cell of the reference loop."""
+"""Tests for rnnlib.reference.sigmoid_cell: the sigmoid RNN step as a reference cell."""
 import numpy as np
 
 from rnnlib import reference as ref
 from rnnlib.activations import sigmoid
-from rnnlib.sigmoid_cell import SIGMOID_RNN_CELL, sigmoid_rnn_step_forward
+from rnnlib.reference import SIGMOID_RNN_CELL, sigmoid_rnn_step_forward
+from rnnlib.reference import sigmoid_cell
 
 
 def test_forward_is_sigmoid_of_the_pre_activation():
@@ -28,3 +29,11 @@ def test_step_forward_matches_the_library_sigmoid():
     h1, cache = sigmoid_rnn_step_forward(p, x, h0)
     np.testing.assert_array_equal(h1, sigmoid(h0 @ p["W_hh"].T + x @ p["W_xh"].T))
     assert cache[2] is h1
+
+
+def test_the_cell_lives_in_the_reference_package():
+    assert ref.SIGMOID_RNN_CELL is sigmoid_cell.SIGMOID_RNN_CELL
+    assert "sigmoid_cell" in ref.__doc__
+    p = {"W_xh": np.ones((3, 2)), "W_hh": np.ones((3, 3)), "b_h": np.zeros(3)}
+    h0 = SIGMOID_RNN_CELL.zero_state(p, 4)
+    assert h0.shape == (4, 3) and not h0.any()

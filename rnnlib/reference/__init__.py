@@ -22,6 +22,9 @@ Contents
   ``lstm_zero_state``; cell ``LSTM_CELL``.
 * ``gru_cell``: ``gru_step_forward(params, x_t, h_prev)``, ``gru_step_backward``,
   ``gru_zero_state``; cell ``GRU_CELL``.
+* ``sigmoid_cell``: ``sigmoid_rnn_step_forward(params, x_t, h_prev)``,
+  ``sigmoid_rnn_step_backward``, ``sigmoid_rnn_zero_state``; cell ``SIGMOID_RNN_CELL``
+  (logistic-sigmoid units on an ``rnnlib.RNN``'s params; no fast layer, chapter 3).
 
 Example::
 
@@ -34,9 +37,13 @@ from .jordan_cell import (jordan_step_forward, jordan_step_backward, jordan_zero
                           JORDAN_CELL)
 from .lstm_cell import lstm_step_forward, lstm_step_backward, lstm_zero_state, LSTM_CELL
 from .gru_cell import gru_step_forward, gru_step_backward, gru_zero_state, GRU_CELL
+from .sigmoid_cell import (sigmoid_rnn_step_forward, sigmoid_rnn_step_backward,
+                           sigmoid_rnn_zero_state, SIGMOID_RNN_CELL)
 
 __all__ = ["Cell", "Caches", "run_forward", "run_backward",
            "rnn_step_forward", "rnn_step_backward", "rnn_zero_state", "RNN_CELL", "RELU_RNN_CELL",
            "jordan_step_forward", "jordan_step_backward", "jordan_zero_state", "JORDAN_CELL",
            "lstm_step_forward", "lstm_step_backward", "lstm_zero_state", "LSTM_CELL",
-           "gru_step_forward", "gru_step_backward", "gru_zero_state", "GRU_CELL"]
+           "gru_step_forward", "gru_step_backward", "gru_zero_state", "GRU_CELL",
+           "sigmoid_rnn_step_forward", "sigmoid_rnn_step_backward", "sigmoid_rnn_zero_state",
+           "SIGMOID_RNN_CELL"]
