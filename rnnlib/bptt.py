@@ -6,8 +6,9 @@ chunks of k steps, ``[1..k], [k+1..2k], ...``: the forward pass is unchanged
 (each chunk starts from the previous chunk's final state, so the outputs are
 exactly those of the full forward pass), but the gradient is *not* passed back
 across a chunk boundary (the carried state is "detached"), so no gradient path
-is longer than k steps.  The parameter gradients of the chunks are added up and
-one update is made per call.  With k >= T it is exactly full BPTT.
+goes back more than k - 1 steps (from the last step of a chunk to its first).
+The parameter gradients of the chunks are added up and one update is made per
+call.  With k >= T it is exactly full BPTT.
 
 The loss is the same in both: ``loss, dy = loss_fn(y, d, mask=mask, reduction=reduction)``
 on the outputs of the whole sequence, so it may reduce in any way (rnnlib's

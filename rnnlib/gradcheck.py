@@ -6,9 +6,10 @@ For a scalar function L of an array a, the centred difference
 
 has truncation error O(eps^2) and rounding error O(u / eps) (u = 1.1e-16 in
 float64); the two balance near eps = u^(1/3) = 5e-6, hence the default 1e-5.  A correct
-float64 backward pass then agrees to a relative error (``rel_error``) of about
-1e-9 or better (CS231n's criterion: well under 1e-7); a wrong one is off by 1e-2
-or more.
+float64 backward pass then agrees to a relative error (``rel_error``, max-norm
+based) of about 1e-9 or better; a wrong one is off by 1e-2 or more.  (The 1e-7
+of the CS231n notes is a threshold for an entry-wise error, each entry's
+difference over its own size, a stricter measure than ``rel_error``.)
 
 ``gradcheck(layer, x, state)`` uses the random-projection loss
 

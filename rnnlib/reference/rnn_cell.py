@@ -38,9 +38,10 @@ def rnn_step_forward(params, x_t, h_prev, nonlinearity="tanh"):
 
 
 def rnn_step_backward(params, d_out, d_state, cache):
-    """Backward of one step; return ``(dx_t (B, D), dh_{t-1} (B, H), dparams)``.
+    """Backward of one step: ``(dx_t (B, D), dh_{t-1} (B, H), dparams)``.
 
-    ``d_out`` is dL/dh_t from the output at step t, ``d_state`` dL/dh_t from step t + 1.
+    ``d_out`` (B, H): the part of dL/dh_t that comes from the output at
+    step t; ``d_state`` (B, H): the part that comes from step t + 1.
     """
     x_t, h_prev, h_t, nonlinearity = cache
     dh = d_out + d_state                          # dh_t = dL/dh_t, both paths

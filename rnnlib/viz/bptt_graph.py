@@ -6,7 +6,7 @@ and from the right (chapter label ``bptt-numpy``).  Gradient arrows carry a ``gi
 such as ``"grad:h_3->h_2"``; nodes ``"node:h_3"``.
 
 The figure is sized for a book column (about 6.7 inches for T = 6) with its text at
-9-12 pt, so that it stays legible when the page shows it at column width.
+11-13 pt, so that it stays legible when the page shows it at column width.
 """
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,9 +22,9 @@ _DX = 2.1              # distance between two time steps, in data units
 _OFF = 0.17            # the forward and backward vertical arrows sit side by side
 _INCH = 0.44           # inches per data unit: T = 6 gives a figure about 6.7 in wide
 _STRETCH = 1.35        # a data unit drawn this much taller than wide: room for two labels
-_NODE_PT = 12          # font sizes (points) of node names, gradient labels, total loss
-_LABEL_PT = 10
-_TOTAL_PT = 11
+_NODE_PT = 13          # font sizes (points) of node names, gradient labels, total loss
+_LABEL_PT = 11
+_TOTAL_PT = 12
 
 
 def draw_bptt(T=4, *, losses="all", grad_norms=None, show_forward=True, cmap="Reds", ax=None):
