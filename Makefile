@@ -65,6 +65,7 @@ test: setup vendor browser
 	test $$unit = passed && test $$build = passed && test "$$site" = passed
 
 execute: setup
+	$(BIN)/python tools/install_cell.py
 	for nb in $(NB); do \
 	  echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \

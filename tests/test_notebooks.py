@@ -213,3 +213,17 @@ def test_cells_are_named_as_nbval_names_them():
     assert where(path, first_code).startswith(f"{path.name}::Cell 0 ")
     second_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and i > first_code)
     assert where(path, second_code).startswith(f"{path.name}::Cell 1 ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_installs_rnnlib_from_the_configured_repository(path):
+    """Colab and other hosted Pythons: the first code cell installs rnnlib from repository.url
+    in _config.yml (tools/install_cell.py writes it; make execute runs that), and prints
+    nothing where rnnlib is installed."""
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    first = next(c for c in load(path)["cells"] if c["cell_type"] == "code")
+    assert "install-rnnlib" in first["metadata"].get("tags", []), \
+        f"{path.name}: the first code cell is not the install cell (run tools/install_cell.py)"
+    assert f"git+{url}" in "".join(first["source"]), \
+        f"{path.name}: the install cell does not use repository.url {url!r}"
+    assert first["outputs"] == [], f"{path.name}: the install cell printed something"

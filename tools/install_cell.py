@@ -1,0 +1,66 @@
+"""Give every chapter notebook the same first code cell: install rnnlib where it is missing.
+
+On Colab (or any Python without the course's environment) the cell installs ``rnnlib`` from
+the course's repository, ``repository.url`` in ``_config.yml`` (the one place the URL is set;
+the launch buttons read it too).  In the course's own environment ``rnnlib`` is installed, so
+the cell does nothing and prints nothing, and nbval compares nothing.  ``make execute`` runs
+this first, so a changed URL reaches every notebook; the hygiene tests check it did.
+"""
+import json
+import pathlib
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+TAG = "install-rnnlib"
+
+
+def repository_url():
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+def cell_source(url):
+    return [
+        "# On Colab or any Python without the course's environment: install rnnlib.\n",
+        "# (Where rnnlib is installed, as in the course's own setup, this does nothing.)\n",
+        "import importlib.util, subprocess, sys\n",
+        "if importlib.util.find_spec(\"rnnlib\") is None:\n",
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n",
+        f"                    \"git+{url}\"], check=True)",
+    ]
+
+
+def install_cell(url):
+    return {"cell_type": "code", "execution_count": None, "id": "install-rnnlib",
+            "metadata": {"tags": [TAG, "hide-input"]}, "outputs": [],
+            "source": cell_source(url)}
+
+
+def first_code_index(cells):
+    return next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+
+
+def update(path, url):
+    """Put the install cell first among the code cells of ``path``; return True if changed."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = nb["cells"]
+    i = first_code_index(cells)
+    if TAG in cells[i].get("metadata", {}).get("tags", []):
+        if cells[i]["source"] == cell_source(url):
+            return False
+        cells[i]["source"] = cell_source(url)
+    else:
+        cells.insert(i, install_cell(url))
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return True
+
+
+def main():
+    url = repository_url()
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        if update(path, url):
+            print(f"install cell updated in {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
