@@ -3,7 +3,9 @@
 On Colab (or any Python without the course's environment) the cell installs ``rnnlib`` from
 the course's repository, ``repository.url`` in ``_config.yml`` (the one place the URL is set;
 the launch buttons read it too).  In the course's own environment ``rnnlib`` is installed, so
-the cell does nothing and prints nothing, and nbval compares nothing.  ``make execute`` runs
+the cell does nothing and prints nothing, and nbval compares nothing.  It is tagged
+``remove-cell``: the website leaves it out (a reader there runs nothing); a downloaded or
+launched notebook has it.  ``make execute`` runs
 this first, so a changed URL reaches every notebook; the hygiene tests check it did.
 """
 import json
@@ -13,6 +15,7 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TAG = "install-rnnlib"
+TAGS = [TAG, "remove-cell"]
 
 
 def repository_url():
@@ -32,7 +35,7 @@ def cell_source(url):
 
 def install_cell(url):
     return {"cell_type": "code", "execution_count": None, "id": "install-rnnlib",
-            "metadata": {"tags": [TAG, "hide-input"]}, "outputs": [],
+            "metadata": {"tags": TAGS}, "outputs": [],
             "source": cell_source(url)}
 
 
@@ -46,9 +49,10 @@ def update(path, url):
     cells = nb["cells"]
     i = first_code_index(cells)
     if TAG in cells[i].get("metadata", {}).get("tags", []):
-        if cells[i]["source"] == cell_source(url):
+        if cells[i]["source"] == cell_source(url) and cells[i]["metadata"]["tags"] == TAGS:
             return False
         cells[i]["source"] = cell_source(url)
+        cells[i]["metadata"]["tags"] = list(TAGS)
     else:
         cells.insert(i, install_cell(url))
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
