@@ -5,23 +5,10 @@ import pytest
 
 from rnnlib import GRU, LSTM, RNN, Bidirectional, JordanRNN, SequenceModel, Stacked
 from rnnlib.bidirectional import reverse_within_lengths
+from rnnlib.gradcheck import _leaves as leaves, _rebuild as rebuild   # nested states
 
 T, B, D = 6, 4, 3
 LENGTHS = np.array([6, 2, 4, 1])
-
-
-def leaves(s):
-    if s is None:
-        return []
-    if isinstance(s, (tuple, list)):
-        return [a for item in s for a in leaves(item)]
-    return [s]
-
-
-def rebuild(s, arrays):
-    if isinstance(s, (tuple, list)):
-        return type(s)(rebuild(item, arrays) for item in s)
-    return next(arrays)
 
 
 def select(s, b):
