@@ -116,6 +116,19 @@ def test_executed_once_top_to_bottom(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stdout_is_stored_as_one_stream_per_cell(path):
+    # The kernel splits a cell's printing into messages by timing; unmerged, two runs of
+    # `make execute` store different bytes. `make execute` merges them (nbconvert's
+    # CoalesceStreamsPreprocessor); this finds a notebook stored some other way.
+    for i, cell in code_cells(load(path)):
+        kinds = [(o["output_type"], o.get("name")) for o in cell.get("outputs", [])]
+        for a, b in zip(kinds, kinds[1:]):
+            assert not (a == b and a[0] == "stream"), (
+                f"{where(path, i)}: consecutive {a[1]} outputs are not merged "
+                "(store the outputs with `make execute`)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_unexpected_errors(path):
     for i, cell in code_cells(load(path)):
         tags = cell.get("metadata", {}).get("tags", [])
