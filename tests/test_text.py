@@ -192,7 +192,9 @@ def test_bits_per_char_checks_its_argument():
 
 def test_text_names_are_importable_as_before():
     assert set(text.__all__) == {"corpus", "CharVocab", "char_batch", "char_stream", "split_text",
-                                 "bits_per_char"}
-    for name in text.__all__:
+                                 "bits_per_char", "shakespeare", "shakespeare_split",
+                                 "SHAKESPEARE_SHA256"}
+    for name in ("corpus", "CharVocab", "char_batch", "char_stream", "split_text",
+                 "bits_per_char"):
         assert getattr(rnnlib, name) is getattr(text, name)  # rnnlib.X
         assert getattr(rnnlib.text, name) is getattr(text, name)  # rnnlib.text.X

@@ -28,11 +28,15 @@ shape ``(T, B)``.
 Modules: :mod:`~rnnlib.text.prose` (the grammar and :func:`corpus`) with its word
 lists in :mod:`~rnnlib.text.lexicon`; :mod:`~rnnlib.text.vocab` (:class:`CharVocab`);
 :mod:`~rnnlib.text.batches` (:func:`char_batch`, :func:`char_stream`,
-:func:`split_text`); :mod:`~rnnlib.text.metrics` (:func:`bits_per_char`).
+:func:`split_text`); :mod:`~rnnlib.text.metrics` (:func:`bits_per_char`);
+:mod:`~rnnlib.text.shakespeare` (:func:`shakespeare`, :func:`shakespeare_split`: the real text
+of the capstone, shipped and checked by its sha256).
 """
 from .batches import char_batch, char_stream, split_text
 from .metrics import bits_per_char
 from .prose import corpus
+from .shakespeare import SHAKESPEARE_SHA256, shakespeare, shakespeare_split
 from .vocab import CharVocab
 
-__all__ = ["corpus", "CharVocab", "char_batch", "char_stream", "split_text", "bits_per_char"]
+__all__ = ["corpus", "CharVocab", "char_batch", "char_stream", "split_text", "bits_per_char",
+           "shakespeare", "shakespeare_split", "SHAKESPEARE_SHA256"]
