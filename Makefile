@@ -64,18 +64,21 @@ test: setup vendor browser
 	echo "make test: unit+hygiene+nbval $$unit; build+pdf $$build; browser $$site"; \
 	test $$unit = passed && test $$build = passed && test "$$site" = passed
 
-# The second nbconvert merges each cell's consecutive stdout outputs into one: the kernel
-# splits a cell's printing into messages by timing, differently from run to run, and two runs
-# in a row must store the same bytes.
+# Two runs in a row must store the same bytes. The second nbconvert merges each cell's
+# consecutive stdout outputs into one (the kernel splits a cell's printing into messages by
+# timing, differently from run to run); widget state is not stored (saved controls cannot work
+# on the static page) and tools/stable_widget_ids.py replaces the random ids of widget views.
 execute: setup
 	$(BIN)/python tools/install_cell.py
 	for nb in $(NB); do \
 	  echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 \
-	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+	    --ExecutePreprocessor.record_timing=False \
+	    --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
 	  $(BIN)/jupyter nbconvert --to notebook --inplace --log-level=WARN \
 	    --CoalesceStreamsPreprocessor.enabled=True "$$nb" || exit 1; \
+	  $(BIN)/python tools/stable_widget_ids.py "$$nb" || exit 1; \
 	done
 
 pdf: book browser

@@ -129,6 +129,22 @@ def test_stdout_is_stored_as_one_stream_per_cell(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_widgets_store_no_state_and_no_random_ids(path):
+    # Saved widget state renders controls that cannot work without a kernel, and its random
+    # ids (like those of the views) change on every run; `make execute` stores neither.
+    nb = load(path)
+    assert "widgets" not in nb.get("metadata", {}), (
+        f"{path.name}: stores ipywidgets state in its metadata (store it with `make execute`)")
+    view = "application/vnd.jupyter.widget-view+json"
+    for i, cell in code_cells(nb):
+        for output in cell.get("outputs", []):
+            model_id = output.get("data", {}).get(view, {}).get("model_id")
+            assert model_id is None or re.fullmatch(r"cell\d+-view\d+", model_id), (
+                f"{where(path, i)}: widget view with the random id {model_id} "
+                "(store the outputs with `make execute`)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_unexpected_errors(path):
     for i, cell in code_cells(load(path)):
         tags = cell.get("metadata", {}).get("tags", [])
