@@ -98,16 +98,24 @@ def _paired_leaves(s, d):
     return [d]
 
 
-def gradcheck_report(layer, x, state=None, *, eps=1e-5, seed=0):
+def gradcheck_report(layer, x, state=None, *, eps=1e-5, seed=0, forward_kwargs=None):
     """Max relative error per checked array: ``{"W_xh": ..., ..., "x": ..., "state": ...}``.
 
     Keys are the ``params`` names, ``"x"``, and for a given initial state
     ``"state"`` (one array) or ``"state[0]"``, ``"state[1]"``, ... (its leaves in order).
+    ``forward_kwargs`` (a dict, e.g. ``{"lengths": lengths}``) is passed to every
+    ``layer.forward`` call.
     """
+    if forward_kwargs is None:
+        forward_kwargs = {}
+    if not isinstance(forward_kwargs, dict):
+        raise TypeError(f"forward_kwargs: expected a dict or None, got {type(forward_kwargs).__name__}")
     rng = np.random.default_rng(seed)
 
     def run(x_, state_):
-        return layer.forward(x_) if state_ is None else layer.forward(x_, state_)
+        if state_ is None:
+            return layer.forward(x_, **forward_kwargs)
+        return layer.forward(x_, state_, **forward_kwargs)
 
     out = run(x, state)
     recurrent = isinstance(out, tuple)
@@ -170,11 +178,12 @@ def gradcheck_report(layer, x, state=None, *, eps=1e-5, seed=0):
     return report
 
 
-def gradcheck(layer, x, state=None, *, eps=1e-5, seed=0):
+def gradcheck(layer, x, state=None, *, eps=1e-5, seed=0, forward_kwargs=None):
     """Max relative error between ``backward`` and finite differences over all checked arrays.
 
     Every parameter, the input ``x`` and (if given) the initial ``state`` are
     checked with the random-projection loss described in the module docstring.
     In float64 a correct layer gives about 1e-9 or less.
     """
-    return max(gradcheck_report(layer, x, state, eps=eps, seed=seed).values())
+    return max(gradcheck_report(layer, x, state, eps=eps, seed=seed,
+                                forward_kwargs=forward_kwargs).values())

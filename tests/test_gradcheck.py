@@ -92,3 +92,24 @@ def test_gradcheck_stacked_state_with_a_none_entry():
     report = rnnlib.gradcheck_report(s, x, state)
     assert set(report) >= {"state[0]", "state[1]", "x"}
     assert max(report.values()) < 1e-8
+
+
+def test_forward_kwargs_reach_every_forward_call():
+    """``forward_kwargs={"lengths": ...}`` checks a padded Bidirectional layer (chapter 5)."""
+    import rnnlib
+
+    class NeedsLengths(rnnlib.Bidirectional):
+        def forward(self, x, state=None, lengths=None):
+            if lengths is None:
+                raise AssertionError("forward called without lengths")
+            return super().forward(x, state, lengths=lengths)
+
+    rng = np.random.default_rng(5)
+    layer = NeedsLengths(rnnlib.RNN(3, 4, rng=0), rnnlib.RNN(3, 4, rng=1))
+    lengths = np.array([5, 3, 1])
+    report = gradcheck_report(layer, rng.normal(size=(5, 3, 3)),
+                              forward_kwargs={"lengths": lengths})
+    assert set(report) >= {"x", "fwd.W_hh", "bwd.W_hh"}
+    assert max(report.values()) < 1e-8
+    with pytest.raises(TypeError, match="forward_kwargs"):
+        gradcheck_report(layer, rng.normal(size=(5, 3, 3)), forward_kwargs=[lengths])

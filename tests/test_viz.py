@@ -433,7 +433,7 @@ def test_viz_is_split_into_small_documented_modules_with_top_level_imports():
 
 
 def test_viz_names_are_importable_as_before():
-    assert set(viz.__all__) == {"draw_rnn", "draw_bptt", "plot_per_step", "plot_gradient_norms",
+    assert set(viz.__all__) == {"draw_rnn", "draw_birnn", "draw_bptt", "plot_per_step", "plot_gradient_norms",
                                 "gradient_heatmap", "plot_hidden_states", "animation_html"}
     for name in viz.__all__:
         assert getattr(rnnlib.viz, name).__module__.startswith("rnnlib.viz.")

@@ -1,7 +1,8 @@
-"""Sequence tagging that needs the future: ``y_t = x_{t+shift}``.
+"""Sequence tagging that needs the future: label ``d_t = s_{t+shift}``.
 
 Schuster and Paliwal (1997): a one-way RNN can not see the future, a bidirectional
-one can (chapter labels ``rnn-memory`` and ``bptt-truncated``).
+one can (chapter labels ``rnn-memory`` and ``bptt-truncated``; measured in
+``bi-wins``).
 """
 import numpy as np
 
@@ -13,7 +14,7 @@ __all__ = ["future_tagging"]
 
 
 def future_tagging(T, B, shift, n_symbols, rng, *, dtype=np.float64):
-    """Tag each step with the symbol ``shift`` steps away: ``y_t = x_{t+shift}``.
+    """Tag each step with the symbol ``shift`` steps away: ``d_t = s_{t+shift}``.
 
     Symbols ``s_t`` are uniform on ``{0, ..., n_symbols - 1}``.  With ``shift > 0``
     the label lies in the future, which a one-way RNN can not see (chance

@@ -6,6 +6,8 @@ deterministic, never calls ``plt.show()`` and returns ``(fig, ax)``.  Pass
 
 * :func:`draw_rnn`             -- folded and/or unfolded graph of an Elman or Jordan RNN
   (:mod:`~rnnlib.viz.rnn_graph`).
+* :func:`draw_birnn`           -- the unrolled graph of a bidirectional RNN
+  (:mod:`~rnnlib.viz.birnn_graph`).
 * :func:`draw_bptt`            -- the unrolled graph with gradients flowing backward in time
   (:mod:`~rnnlib.viz.bptt_graph`).
 * :func:`plot_per_step`        -- any per-step quantity (accuracy, mean ``|h_t|``) against time
@@ -25,10 +27,11 @@ step 3), gradient arrows ``"grad:h_3->h_2"`` and so on.  The palette and the dra
 primitives they share live in ``_style`` and ``_graph_parts``.
 """
 from .animation import animation_html
+from .birnn_graph import draw_birnn
 from .bptt_graph import draw_bptt
 from .curves import plot_gradient_norms, plot_per_step
 from .heatmaps import gradient_heatmap, plot_hidden_states
 from .rnn_graph import draw_rnn
 
-__all__ = ["draw_rnn", "draw_bptt", "plot_per_step", "plot_gradient_norms", "gradient_heatmap",
-           "plot_hidden_states", "animation_html"]
+__all__ = ["draw_rnn", "draw_birnn", "draw_bptt", "plot_per_step", "plot_gradient_norms",
+           "gradient_heatmap", "plot_hidden_states", "animation_html"]
