@@ -94,16 +94,21 @@ def test_many_to_one_with_lengths_dict_batches():
 
 
 def test_carry_state_feeds_final_state_forward():
-    seen = []
+    seen, finals = [], []
 
     class Spy(SequenceModel):
         def forward(self, x, state=None, lengths=None):
             seen.append(None if state is None else state.copy())
-            return super().forward(x, state, lengths)
+            y, final = super().forward(x, state, lengths)
+            finals.append(final.copy())
+            return y, final
 
     m = Spy(RNN(K, 5, rng=0), K, rng=1)
     fit(m, echo_batches(0), softmax_cross_entropy, SGD(0.01), 3, carry_state=True)
-    assert seen[0] is None and seen[1] is not None and seen[2].shape == (B, 5)
+    assert seen[0] is None and len(seen) == len(finals) == 3
+    for i in (1, 2):        # iteration i starts exactly where iteration i - 1 ended
+        assert seen[i].shape == (B, 5) and np.array_equal(seen[i], finals[i - 1])
+        assert np.abs(seen[i]).max() > 0          # a real state, not zeros
     seen.clear()
     fit(m, echo_batches(0), softmax_cross_entropy, SGD(0.01), 2)
     assert seen == [None, None]

@@ -2,7 +2,8 @@
 
 ``rnnlib/data/tinyshakespeare.txt`` is the ``data/tinyshakespeare/input.txt`` of karpathy/char-rnn
 (commit 6f9487a): 1,115,394 ASCII characters, 65 distinct symbols, a selection of Shakespeare's
-plays (public domain). It is the corpus of Karpathy, Johnson and Fei-Fei (2015) and of nanoGPT's
+plays (public domain). It is the Shakespeare corpus of char-rnn and of Karpathy's post "The
+Unreasonable Effectiveness of Recurrent Neural Networks" (2015), and of nanoGPT's
 character-level baseline, so numbers measured on it can be compared with published ones. The
 copy ships inside the package (no download at run time) and is refused unless its sha256 is the
 published one.
