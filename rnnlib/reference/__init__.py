@@ -22,6 +22,9 @@ Contents
   ``lstm_zero_state``; cell ``LSTM_CELL``.
 * ``gru_cell``: ``gru_step_forward(params, x_t, h_prev)``, ``gru_step_backward``,
   ``gru_zero_state``; cell ``GRU_CELL``.
+* ``gru_cho_cell``: ``gru_cho_step_forward(params, x_t, h_prev)``, ``gru_cho_step_backward``,
+  ``gru_cho_zero_state``; cell ``GRU_CHO_CELL`` (Cho et al. 2014's GRU, reset before the
+  recurrent product, on an ``rnnlib.GRU``'s params; no fast layer, chapter 4).
 * ``sigmoid_cell``: ``sigmoid_rnn_step_forward(params, x_t, h_prev)``,
   ``sigmoid_rnn_step_backward``, ``sigmoid_rnn_zero_state``; cell ``SIGMOID_RNN_CELL``
   (logistic-sigmoid units on an ``rnnlib.RNN``'s params; no fast layer, chapter 3).
@@ -37,6 +40,8 @@ from .jordan_cell import (jordan_step_forward, jordan_step_backward, jordan_zero
                           JORDAN_CELL)
 from .lstm_cell import lstm_step_forward, lstm_step_backward, lstm_zero_state, LSTM_CELL
 from .gru_cell import gru_step_forward, gru_step_backward, gru_zero_state, GRU_CELL
+from .gru_cho_cell import (gru_cho_step_forward, gru_cho_step_backward, gru_cho_zero_state,
+                           GRU_CHO_CELL)
 from .sigmoid_cell import (sigmoid_rnn_step_forward, sigmoid_rnn_step_backward,
                            sigmoid_rnn_zero_state, SIGMOID_RNN_CELL)
 
@@ -45,5 +50,6 @@ __all__ = ["Cell", "Caches", "run_forward", "run_backward",
            "jordan_step_forward", "jordan_step_backward", "jordan_zero_state", "JORDAN_CELL",
            "lstm_step_forward", "lstm_step_backward", "lstm_zero_state", "LSTM_CELL",
            "gru_step_forward", "gru_step_backward", "gru_zero_state", "GRU_CELL",
+           "gru_cho_step_forward", "gru_cho_step_backward", "gru_cho_zero_state", "GRU_CHO_CELL",
            "sigmoid_rnn_step_forward", "sigmoid_rnn_step_backward", "sigmoid_rnn_zero_state",
            "SIGMOID_RNN_CELL"]
