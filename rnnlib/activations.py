@@ -9,8 +9,12 @@ import numpy as np
 
 
 def sigmoid(a, out=None):
-    """Logistic sigmoid, computed as 0.5 * (1 + tanh(a / 2)) (no overflow)."""
+    """Logistic sigmoid, computed as 0.5 * (1 + tanh(a / 2)) (no overflow).
+
+    ``a``: a number or an array; ``out``: an optional array of ``a``'s shape to write into."""
     out = np.multiply(a, 0.5, out=out)
+    if np.ndim(out) == 0:          # a number: there is no buffer to write into
+        return np.tanh(out) * 0.5 + 0.5
     np.tanh(out, out=out)
     out *= 0.5
     out += 0.5
