@@ -3,7 +3,9 @@
 On Colab (or any Python without the course's environment) the cell installs ``rnnlib`` from
 the course's repository, ``repository.url`` in ``_config.yml`` (the one place the URL is set;
 the launch buttons read it too).  In the course's own environment ``rnnlib`` is installed, so
-the cell does nothing and prints nothing, and nbval compares nothing.  It is tagged
+the cell does nothing and prints nothing, and nbval compares nothing.  It first sets one BLAS
+thread (unless the environment already sets a number), before NumPy is imported, so that a
+reader's run reproduces the stored numbers (``make`` sets the same).  It is tagged
 ``remove-cell``: the website leaves it out (a reader there runs nothing); a downloaded or
 launched notebook has it.  ``make execute`` runs
 this first, so a changed URL reaches every notebook; the hygiene tests check it did.
@@ -24,9 +26,13 @@ def repository_url():
 
 def cell_source(url):
     return [
+        "# One BLAS thread, set before NumPy is imported: the stored outputs were computed\n",
+        "# so, and with more threads training results differ in their later digits.\n",
+        "import importlib.util, os, subprocess, sys\n",
+        "for var in (\"OPENBLAS_NUM_THREADS\", \"OMP_NUM_THREADS\", \"MKL_NUM_THREADS\"):\n",
+        "    os.environ.setdefault(var, \"1\")\n",
         "# On Colab or any Python without the course's environment: install rnnlib.\n",
         "# (Where rnnlib is installed, as in the course's own setup, this does nothing.)\n",
-        "import importlib.util, subprocess, sys\n",
         "if importlib.util.find_spec(\"rnnlib\") is None:\n",
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n",
         f"                    \"git+{url}\"], check=True)",
