@@ -98,6 +98,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_lstm.py
 	$(BIN)/python benchmarks/bench_charrnn.py
 	$(BIN)/python benchmarks/bptt_time.py
+	$(BIN)/python benchmarks/bench_charlm.py
 
 # Headless Chromium for the browser check and the PDF, poppler-utils to join and read PDFs
 # (Debian's packages).

@@ -47,6 +47,7 @@ from . import jacobians, landscape, direction  # gradients over time (chapter 3)
 
 # --- synthetic data, text and figures ---
 from . import tasks, text, viz
+from . import lm  # the character language model of chapter 6
 from .tasks import (one_hot, adding_problem, adding_baseline_mse, ADDING_BASELINE_MSE,
                     copy_task, copy_task_baseline, REBER_SYMBOLS, reber_strings, is_reber,
                     encode_reber, embedded_reber, reber_correct, ReberBatch, future_tagging,
