@@ -12,6 +12,8 @@ followed by any character.
 """
 import numpy as np
 
+from .evaluate import _check_ids
+
 __all__ = ["ngram_probs", "ngram_nll"]
 
 ORDERS = (0, 1, 2)
@@ -20,15 +22,7 @@ ORDERS = (0, 1, 2)
 def _check(ids, K, minimum):
     if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 1:
         raise ValueError(f"K: expected a positive int (the vocabulary size), got {K!r}")
-    a = np.asarray(ids)
-    if a.ndim != 1 or a.dtype.kind not in "iu":
-        raise TypeError(f"ids: expected a 1-D integer array (an encoded text), "
-                        f"got a {a.ndim}-D array of dtype {a.dtype}")
-    if a.size < minimum:
-        raise ValueError(f"ids: expected at least {minimum} ids, got {a.size}")
-    if a.min() < 0 or a.max() >= K:
-        raise ValueError(f"ids: expected values in [0, {K}), got [{a.min()}, {a.max()}]")
-    return a
+    return _check_ids(ids, K, minimum)
 
 
 def _check_order(order):
