@@ -13,6 +13,14 @@ from rnnlib.bidirectional import reverse_within_lengths
 from rnnlib.gradcheck import numerical_gradient, rel_error
 
 
+def _assert_matches_differences(loss, layer, x, dx):
+    """Every gradient in ``layer.grads`` and ``dx`` equal centred finite differences of loss()."""
+    grads = {k: v.copy() for k, v in layer.grads.items()}
+    for name, p in layer.params.items():
+        assert rel_error(grads[name], numerical_gradient(loss, p)) < 1e-8, name
+    assert rel_error(dx, numerical_gradient(loss, x)) < 1e-8
+
+
 def _explicit_states(params, x, direction, lengths=None):
     """h_t of one direction by the explicit loop of bi-eq-forward / bi-eq-backward(-lengths)."""
     T, B, _ = x.shape
@@ -77,10 +85,7 @@ def test_gradients_of_the_two_layers_against_finite_differences():
     y, _ = model.forward(x)
     _, dy = rnnlib.softmax_cross_entropy(y, d, reduction="sum")
     dx, _ = model.backward(dy)
-    grads = {k: v.copy() for k, v in model.grads.items()}
-    for name, p in model.params.items():
-        assert rel_error(grads[name], numerical_gradient(loss, p)) < 1e-8, name
-    assert rel_error(dx, numerical_gradient(loss, x)) < 1e-8
+    _assert_matches_differences(loss, model, x, dx)
 
 
 def test_gradient_splits_into_two_independent_bptts():
@@ -138,10 +143,7 @@ def test_gradient_with_lengths_against_finite_differences():
 
     layer.forward(x, lengths=lengths)
     dx, _ = layer.backward(R)
-    grads = {k: v.copy() for k, v in layer.grads.items()}
-    for name, p in layer.params.items():
-        assert rel_error(grads[name], numerical_gradient(loss, p)) < 1e-8, name
-    assert rel_error(dx, numerical_gradient(loss, x)) < 1e-8
+    _assert_matches_differences(loss, layer, x, dx)
 
 
 def test_deep_bidirectional_stack():
