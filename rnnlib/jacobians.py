@@ -31,6 +31,7 @@ import math
 import numpy as np
 
 from ._checks import check_array, check_positive_int
+from .init import orthogonal
 
 __all__ = ["SLOPE_MAX", "activation_slope", "spectral_norm", "step_jacobian",
            "jacobian_product", "backpropagate", "norm_bound", "fit_per_step_factor",
@@ -257,8 +258,7 @@ def nonnormal_matrix(H, rho, coupling, rng=None):
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng: expected None or a numpy.random.Generator, "
                         f"got {type(rng).__name__}")
-    q, r = np.linalg.qr(rng.standard_normal((H, H)))
-    q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    q = orthogonal(H, rng)
     return q @ W @ q.T
 
 

@@ -147,3 +147,17 @@ def test_text_heatmap_puts_one_box_per_character():
     assert [t.get_text() for t in ax.texts] == ["a", "b", "↵", "c", "d", "e"]
     with pytest.raises(ValueError, match="values"):
         plot_text_heatmap(text, np.arange(3.0), vmin=0, vmax=1)
+
+
+def test_ngram_probabilities_by_hand():
+    # ids 0, 1, 1 with K = 2 and add-one smoothing: counts n(0) = 1, n(1) = 2;
+    # bigrams 0->1 once, 1->1 once
+    ids = np.array([0, 1, 1])
+    assert np.allclose(lm.ngram_probs(ids, 2, 1, alpha=1.0), [2 / 5, 3 / 5])
+    assert np.allclose(lm.ngram_probs(ids, 2, 2, alpha=1.0), [[1 / 3, 2 / 3], [1 / 3, 2 / 3]])
+
+
+def test_cosine_lr_by_hand():
+    assert lm.cosine_lr(0, 5, 1.0, 0.1) == pytest.approx(1.0)
+    assert lm.cosine_lr(2, 5, 1.0, 0.1) == pytest.approx(0.55)
+    assert lm.cosine_lr(4, 5, 1.0, 0.1) == pytest.approx(0.1)

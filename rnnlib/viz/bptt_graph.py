@@ -22,7 +22,6 @@ _DX = 2.1              # distance between two time steps, in data units
 _OFF = 0.17            # the forward and backward vertical arrows sit side by side
 _INCH = 0.44           # inches per data unit: T = 6 gives a figure about 6.7 in wide
 _STRETCH = 1.35        # a data unit drawn this much taller than wide: room for two labels
-_NODE_PT = 13          # font sizes (points) of node names, gradient labels, total loss
 _LABEL_PT = 11
 _TOTAL_PT = 12
 
@@ -128,9 +127,6 @@ def draw_bptt(T=4, *, losses="all", grad_norms=None, show_forward=True, cmap="Re
         ax.text(1.0 + _DX - _NODE_W / 2 - 0.15, _ROWS["E"],
                 r"$L = \sum_t E^{(t)}$", ha="right", va="center", fontsize=_TOTAL_PT, color=_INK,
                 gid="loss:total")
-    for text in ax.texts:                      # node names: smaller than _node's default
-        if (text.get_gid() or "").startswith("node:"):
-            text.set_fontsize(_NODE_PT)
     _finish_graph(ax, (xmin, xmax), (ymin, ymax))
     ax.set_aspect(_STRETCH)
     return fig, ax
