@@ -1,5 +1,6 @@
 # Recurrent Neural Networks, executable: build, test and run the course.
-#   make book     build the website into _build/html (from the notebooks' stored outputs)
+#   make book     build the website into _build/html (from the notebooks' stored outputs),
+#                 with live code in the browser (JupyterLite + Pyodide); LIVE=0 make book without
 #   make test     run every test (rnnlib, nbval over every notebook, strict build, hygiene, browser)
 #   make execute  re-execute every notebook in place and store its outputs (NB=chapters/x.ipynb for one)
 #   make serve    serve the built website on http://localhost:8000
@@ -17,6 +18,9 @@ NB     ?= chapters/*.ipynb
 PYTEST_ARGS ?=
 LAB_ARGS ?=
 PORT   ?= 8000
+# Live code on the site (JupyterLite + Pyodide, tools/live_assets.py); LIVE=0 builds without it.
+LIVE   ?= 1
+export LIVE
 
 # One BLAS thread: bit-identical reruns (two threads changed training results in the 9th digit).
 export OPENBLAS_NUM_THREADS := 1
@@ -42,8 +46,9 @@ $(VENDOR): tools/vendor.sh
 	touch $@
 
 book: setup vendor
-	rm -rf _build/html
+	rm -rf _build/html _build/lite_dir
 	$(BIN)/python tools/execution_report.py
+	if [ "$(LIVE)" != 0 ]; then PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tools/live_assets.py _build/lite_dir; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # Three stages; each runs even if an earlier one failed, and the last line says what passed.

@@ -3,7 +3,9 @@
 On Colab (or any Python without the course's environment) the cell installs ``rnnlib`` from
 the course's repository, ``repository.url`` in ``_config.yml`` (the one place the URL is set;
 the launch buttons read it too).  In the course's own environment ``rnnlib`` is installed, so
-the cell does nothing and prints nothing, and nbval compares nothing.  It first sets one BLAS
+the cell does nothing and prints nothing, and nbval compares nothing; in the browser (the
+site's live code, Pyodide, ``sys.platform == "emscripten"``) it does nothing either, since
+the site's Pyodide lock lists ``rnnlib`` and the kernel loads it when a cell imports it.  It first sets one BLAS
 thread (unless the environment already sets a number), before NumPy is imported, so that a
 reader's run reproduces the stored numbers (``make`` sets the same).  It is tagged
 ``remove-cell``: the website leaves it out (a reader there runs nothing); a downloaded or
@@ -32,8 +34,9 @@ def cell_source(url):
         "for var in (\"OPENBLAS_NUM_THREADS\", \"OMP_NUM_THREADS\", \"MKL_NUM_THREADS\"):\n",
         "    os.environ.setdefault(var, \"1\")\n",
         "# On Colab or any Python without the course's environment: install rnnlib.\n",
-        "# (Where rnnlib is installed, as in the course's own setup, this does nothing.)\n",
-        "if importlib.util.find_spec(\"rnnlib\") is None:\n",
+        "# (Where rnnlib is installed, as in the course's own setup, this does nothing;\n",
+        "# in the browser, the site's live code, rnnlib loads when it is imported.)\n",
+        "if sys.platform != \"emscripten\" and importlib.util.find_spec(\"rnnlib\") is None:\n",
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n",
         f"                    \"git+{url}\"], check=True)",
     ]

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# Fetch pinned local copies of the browser scripts the website needs, so that it renders maths and
-# widgets with no network access: MathJax 3 (Sphinx's maths), RequireJS and the ipywidgets
-# HTML manager (myst-nb's widget embedding). Only the npm registry is contacted.
+# Fetch a pinned local copy of the browser script the website needs, so that it renders maths
+# with no network access: MathJax 3 (Sphinx's maths). Only the npm registry is contacted.
+# (No ipywidgets embed scripts: no notebook stores widget state, which the hygiene tests check,
+# so no page could use them; live widgets run in the live notebooks, see running.md.)
 set -euo pipefail
 dest=${1:-vendor}
 MATHJAX=mathjax@3.2.2
-REQUIREJS=requirejs@2.3.7
-WIDGETS=@jupyter-widgets/html-manager@1.0.6   # the version myst-nb 1.4 embeds
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-( cd "$tmp" && npm pack --silent "$MATHJAX" "$REQUIREJS" "$WIDGETS" >/dev/null )
-rm -rf "$dest" && mkdir -p "$dest/mathjax" "$dest/widgets"
-tar xzf "$tmp"/mathjax-*.tgz -C "$tmp" && cp -r "$tmp"/package/es5/. "$dest/mathjax/" && rm -rf "$tmp"/package
-tar xzf "$tmp"/requirejs-*.tgz -C "$tmp" && cp "$tmp"/package/require.js "$dest/require.js" && rm -rf "$tmp"/package
-tar xzf "$tmp"/jupyter-widgets-html-manager-*.tgz -C "$tmp"
-find "$tmp"/package/dist -maxdepth 1 -type f ! -name '*.map' -exec cp {} "$dest/widgets/" \;
-echo "vendored $MATHJAX, $REQUIREJS, $WIDGETS into $dest"
+( cd "$tmp" && npm pack --silent "$MATHJAX" >/dev/null )
+rm -rf "$dest" && mkdir -p "$dest/mathjax"
+# MathJax: the one combined file the site loads (Sphinx's default, tex-mml-chtml.js) and the
+# component folders it loads from on demand; the other combined files (15 MB) are never used.
+tar xzf "$tmp"/mathjax-*.tgz -C "$tmp"
+cp -r "$tmp"/package/es5/tex-mml-chtml.js "$tmp"/package/es5/{a11y,adaptors,input,output,sre,ui} \
+  "$dest/mathjax/" && rm -rf "$tmp"/package
+echo "vendored $MATHJAX into $dest"

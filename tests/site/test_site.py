@@ -31,8 +31,9 @@ SKIP = {"genindex.html", "search.html", "index.html"}
 def site_pages():
     if not SITE.exists():
         return []
+    # lite/ is the live code's JupyterLite app (test_live_*.py), not a page of the book
     return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
-                  if "_static" not in p.parts and "_sources" not in p.parts
+                  if not {"_static", "_sources", "lite"} & set(p.relative_to(SITE).parts)
                   and p.relative_to(SITE).as_posix() not in SKIP)
 
 
