@@ -105,13 +105,13 @@ bench: setup
 	$(BIN)/python benchmarks/bptt_time.py
 	$(BIN)/python benchmarks/bench_charlm.py
 
-# Headless Chromium for the browser check and the PDF, poppler-utils to join and read PDFs
-# (Debian's packages).
+# Headless Chromium for the browser check and the PDF, poppler-utils to join and read PDFs,
+# Node.js for Pyodide outside the browser (Debian's packages).
 browser:
-	@{ command -v chromium && command -v pdfunite; } >/dev/null || { \
+	@{ command -v chromium && command -v pdfunite && command -v node; } >/dev/null || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils nodejs; }
 
 clean:
 	rm -rf _build .pytest_cache

@@ -25,3 +25,17 @@ def input_projection(W, b, x, out=None):
     x1[:, D] = 1.0
     Wb = np.concatenate([W, b[:, None]], axis=1)
     return np.matmul(Wb, x1, out=out)
+
+
+def view_as(a, shape):
+    """``a`` reshaped to ``shape`` as a view: writing into it writes into ``a``.
+
+    ``a.reshape(shape, copy=False)`` says the same from numpy 2.1 on; the browser's numpy
+    (Pyodide, 2.0.2) has no ``copy`` argument, so the view is checked here instead.
+    """
+    v = a.reshape(shape)
+    if not np.may_share_memory(v, a):
+        raise ValueError(f"view_as: an array of shape {a.shape} and strides {a.strides} "
+                         f"cannot be viewed as {shape} without a copy")
+    return v
+

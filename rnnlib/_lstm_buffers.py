@@ -7,6 +7,8 @@ is written before it is read: no numbers are carried from one call to the next.
 """
 import numpy as np
 
+from ._columns import view_as
+
 __all__ = ["forward_workspace", "backward_workspace"]
 
 
@@ -40,10 +42,10 @@ def backward_workspace(T, B, H, dt, block):
     # P[k] = [Q; P_o; P_i; P_f; P_g; f] with da_o = dh * P_o, da_i = dc * P_i, ...
     C = max(1, min(T, block // (6 * H * B)))
     P = np.empty((C, 6 * H, B), dtype=dt)
-    P_Q_o = P[:, :2 * H].reshape((C, 2, H, B), copy=False)
-    P_ifg_f = P[:, 2 * H:].reshape((C, 4, H, B), copy=False)
-    dQ_o = dA[:, :2 * H].reshape((T + 1, 2, H, B), copy=False)
-    d_ifg_c = dA[:, 2 * H:].reshape((T + 1, 4, H, B), copy=False)
+    P_Q_o = view_as(P[:, :2 * H], (C, 2, H, B))
+    P_ifg_f = view_as(P[:, 2 * H:], (C, 4, H, B))
+    dQ_o = view_as(dA[:, :2 * H], (T + 1, 2, H, B))
+    d_ifg_c = view_as(dA[:, 2 * H:], (T + 1, 4, H, B))
     blocks = []
     for t1 in range(T, 0, -C):
         t0 = max(0, t1 - C)

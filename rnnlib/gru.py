@@ -55,7 +55,7 @@ import numpy as np
 
 from ._checks import as_rng, check_array, check_dtype, check_positive_int
 from . import init as _init
-from ._columns import input_projection
+from ._columns import input_projection, view_as
 from .layer import SequenceLayer, check_lengths
 
 
@@ -190,8 +190,8 @@ class GRU(SequenceLayer):
         dh = np.empty((T, H, B), dtype=dt)                      # dL/dh_t
         K = np.empty((T, 4 * H, B), dtype=dt)                   # local derivatives, see below
         dK = np.empty((T, 4 * H, B), dtype=dt)                  # [da_r; da_z; dm; dh_t z_t]
-        steps = [(dy[t], dh[t], K[t].reshape((4, H, B), copy=False),
-                  dK[t].reshape((4, H, B), copy=False), dK[t, :3 * H], dK[t, 3 * H:])
+        steps = [(dy[t], dh[t], view_as(K[t], (4, H, B)),
+                  view_as(dK[t], (4, H, B)), dK[t, :3 * H], dK[t, 3 * H:])
                  for t in reversed(range(T))]
         self._bws = ws = {"TB": (T, B), "dy": dy, "dh": dh, "K": K, "dK": dK, "steps": steps,
                           "dh_next": np.empty((H, B), dtype=dt)}

@@ -61,14 +61,22 @@ def test_jacobian_product_over_many_steps(nonlinearity):
     """vg-eq-product: dh_T/dh_t = J_T ... J_{t+1}, against finite differences over T - t steps."""
     rng = np.random.default_rng(1)
     D, H, T, t = 2, 4, 9, 3
-    # sigma' <= 1/4: a larger W_hh keeps the product far above finite-difference rounding
-    p = _params(rng, D, H, scale=4.0 if nonlinearity == "sigmoid" else 1.2)
+    # sigma' <= 1/4: a larger W_hh keeps the product far above finite-difference rounding;
+    # with ReLU at 1.2 some step has no active unit and the product is exactly 0 (which would
+    # check nothing), at 2.0 every step has one
+    scale = {"tanh": 1.2, "relu": 2.0, "sigmoid": 4.0}[nonlinearity]
+    p = _params(rng, D, H, scale=scale)
     x = rng.normal(size=(T, 1, D))
     cell = CELLS[nonlinearity]
     h = _states(cell, p, x, np.zeros((1, H)))                  # h_1..h_T
     slopes = jac.activation_slope(h[t:, 0], nonlinearity)      # phi'(a_k), k = t+1..T
     P = jac.jacobian_product(p["W_hh"], slopes)
-    fd = _fd_jacobian(lambda v: _states(cell, p, x[t:], v[None])[-1, 0], h[t - 1, 0])
+    assert np.abs(P).max() > 1e-5
+    # The product over 6 steps is small (max entry ~3e-4 for tanh), so a step of 1e-6 leaves a
+    # rounding error of ~1e-10 / 3e-4 relative; 1e-4 keeps it and the eps^2 truncation error
+    # small (tanh: 3e-9 here, against 6e-8 with 1e-6, and 1.1e-7 in Pyodide's WebAssembly)
+    fd = _fd_jacobian(lambda v: _states(cell, p, x[t:], v[None])[-1, 0], h[t - 1, 0],
+                      eps=1e-4)
     assert rel_error(P, fd) < 1e-7
     assert np.array_equal(jac.jacobian_product(p["W_hh"], slopes[:0]), np.eye(H))
 

@@ -131,7 +131,7 @@ def test_temperature_softmax_and_what_generate_samples():
     for tau in (0.5, 1.5):
         x0 = np.tile(np.eye(K)[0], (4000, 1))          # 4000 samples of the first step
         k = rnnlib.generate(model, x0, 1, temperature=tau, rng=np.random.default_rng(10))[0]
-        freq = np.bincount(k, minlength=K) / k.size
+        freq = np.bincount(k.astype(np.intp), minlength=K) / k.size
         p = lm.temperature_softmax(y, tau)
         assert np.all(np.abs(freq - p) < 4 * np.sqrt(p * (1 - p) / k.size) + 1e-3)
 

@@ -44,3 +44,15 @@ def test_results_not_overwritten_by_next_call(kind, B):
     layer.backward(rng.standard_normal(out2.shape))
     for got, want in zip([dx1, *leaves(ds1)], kept_bwd):
         np.testing.assert_array_equal(got, want)
+
+
+def test_view_as_gives_a_view_or_says_it_cannot():
+    """The gated layers' per-step views (rnnlib._columns.view_as) write into their buffer; an
+    array that reshapes only by copying is refused, since writes to a copy would be lost."""
+    from rnnlib._columns import view_as
+    a = np.zeros((3, 8, 2))
+    v = view_as(a[:, :4], (3, 2, 2, 2))
+    v[1, 1, 1, 1] = 5.0                            # row 1 * 2 + 1 of block 1
+    assert a[1, 3, 1] == 5.0
+    with pytest.raises(ValueError, match=r"cannot be viewed as \(24,\) without a copy"):
+        view_as(a[:, ::2], (24,))

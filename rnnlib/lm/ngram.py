@@ -40,9 +40,9 @@ def ngram_probs(ids, K, order, *, alpha=1.0):
     if order == 0:
         return np.full(K, 1.0 / K)
     if order == 1:
-        n = np.bincount(a, minlength=K) + alpha
+        n = np.bincount(a.astype(np.intp), minlength=K) + alpha
         return n / n.sum()
-    n = np.bincount(a[:-1] * K + a[1:], minlength=K * K).reshape(K, K) + alpha
+    n = np.bincount((a[:-1] * K + a[1:]).astype(np.intp), minlength=K * K).reshape(K, K) + alpha
     return n / n.sum(axis=1, keepdims=True)
 
 
