@@ -53,7 +53,13 @@ book: setup vendor
 
 # Three stages; each runs even if an earlier one failed, and the last line says what passed.
 # PYTEST_ARGS=... goes to both pytest runs (e.g. PYTEST_ARGS=-vv for nbval's full diff).
-test: setup vendor browser
+# playwright-core (pinned in tests/live_browser/package-lock.json) drives Chromium through the
+# live code in tests/site/test_live_browser.py.
+LIVE_BROWSER := tests/live_browser/node_modules/.package-lock.json
+$(LIVE_BROWSER): tests/live_browser/package-lock.json
+	npm ci --prefix tests/live_browser --no-audit --no-fund --ignore-scripts
+
+test: setup vendor browser $(LIVE_BROWSER)
 	@unit=passed; build=passed; site=passed; \
 	echo "==> [1/3] rnnlib unit tests, notebook hygiene, nbval over every notebook"; \
 	$(BIN)/python tools/nbval_hidden.py; \
@@ -62,7 +68,7 @@ test: setup vendor browser
 	  --junitxml=_build/reports/pytest.xml $(PYTEST_ARGS) chapters || unit=FAILED; \
 	echo "==> [2/3] strict build of the website, and its PDF"; \
 	{ $(MAKE) --no-print-directory book && $(BIN)/python tools/pdf.py; } || build=FAILED; \
-	echo "==> [3/3] the built site in headless Chromium (no network), the PDF"; \
+	echo "==> [3/3] the built site in headless Chromium (no network), the PDF, the live code (Chromium, and rnnlib's tests in Pyodide in Node)"; \
 	if [ $$build = passed ]; then \
 	  $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) tests/site || site=FAILED; \
 	else site="not run (no site)"; fi; \
@@ -114,4 +120,4 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils nodejs; }
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache tests/live_browser/node_modules
