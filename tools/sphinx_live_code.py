@@ -6,6 +6,9 @@ With live code on (``make book``; ``LIVE=0 make book`` turns it off) this extens
   a JupyterLite site in ``_build/html/lite`` with the chapters' notebooks, built from the folder
   ``tools/live_assets.py`` assembled (``_build/lite_dir``: the Pyodide runtime, its packages
   and an ``rnnlib`` wheel of the working tree, all verified, no CDN);
+* writes the live copies of the chapters (``tools/myst_plain.py``: no stored outputs, and the
+  MyST references written out as the pages print them, since JupyterLite shows Markdown
+  without MyST);
 * puts a "Run this chapter live" link under each chapter's title.  The link opens the chapter
   in JupyterLite's notebook view in a new tab; nothing is loaded until the reader follows it,
   so the page itself costs nothing extra;
@@ -15,10 +18,19 @@ With live code on (``make book``; ``LIVE=0 make book`` turns it off) this extens
 """
 import os
 import pathlib
+import re
+import sys
+
+from pybtex.database import parse_file
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import myst_plain  # noqa: E402
 
 LITE_SOURCE = "_build/lite_dir"       # written by tools/live_assets.py
 CONTENT_DIR = "_build/lite_contents"  # jupyterlite_sphinx's staging folder (emptied each build)
 CHAPTERS = "chapters"
+ABOUT_PAGE, ABOUT_ANCHOR = "running", "live-code"   # running.md's section on it
+FIRST_DOWNLOAD_MB = 40   # to the first result, measured by tests/site/test_live_browser.py
 
 
 def live_enabled():
@@ -45,16 +57,60 @@ def live_link(app, pagename, templatename, context, doctree):
         return
     notebook = pagename.split("/", 1)[1] + ".ipynb"
     href = context["pathto"]("lite/notebooks/index.html", 1) + "?path=" + notebook
+    about = context["pathto"](ABOUT_PAGE) + "#" + ABOUT_ANCHOR
     link = (
-        '<p class="live-code"><a class="live-code-link" href="%s" target="_blank" '
+        f'<p class="live-code"><a class="live-code-link" href="{href}" target="_blank" '
         'rel="noopener">&#9654; Run this chapter live</a> <span class="live-code-note">'
         "in your browser: Python and <code>rnnlib</code> run on your own machine, nothing to "
-        "install. The first start downloads about 30&nbsp;MB (see <em>Running the course</em>"
-        ").</span></p>" % href)
+        f"install. The first start downloads about {FIRST_DOWNLOAD_MB}&nbsp;MB "
+        f'(<a href="{about}">how it works</a>).</span></p>')
     body = context["body"]
     end = body.find("</h1>")
     if end >= 0:
         context["body"] = body[:end + 5] + link + body[end + 5:]
+
+
+EQNO = re.compile(r'<span class="eqno">\(([^)<]+)\)<a class="headerlink" href="#equation-([^"]+)"')
+FIGURE = re.compile(r'<figure[^>]*\bid="([^"]+)"[^>]*>.*?<span class="caption-number">(.*?)\s*</span>',
+                    re.S)
+
+
+def citations(bib):
+    """bibtex key -> (authors as the author-year style prints them, year)."""
+    out = {}
+    for key, entry in parse_file(bib).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        last = [re.sub(r"[{}]", "", " ".join(p.last_names)) for p in people]
+        names = (last[0] if len(last) == 1 else " and ".join(last) if len(last) == 2
+                 else f"{last[0]} et al." if last else entry.fields.get("title", key))
+        out[key] = (names, entry.fields.get("year", "n.d."))
+    return out
+
+
+def book_lookup(app):
+    """What the build resolved, as the pages print it: equation and figure numbers (read off the
+    chapters' HTML), section and page titles, citations."""
+    equations, figures = {}, {}
+    for page in (pathlib.Path(app.outdir) / CHAPTERS).glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        equations.update({label: number for number, label in EQNO.findall(html)})
+        figures.update(dict(FIGURE.findall(html)))
+    labels = app.env.domaindata["std"]["labels"]
+    return myst_plain.Lookup(
+        equations=equations, figures=figures,
+        sections={label: sectname for label, (_, _, sectname) in labels.items()},
+        docs={doc: title.astext() for doc, title in app.env.titles.items()},
+        citations=citations(pathlib.Path(app.srcdir) / "references.bib"), folder=CHAPTERS)
+
+
+def write_live_notebooks(app, exception):
+    """Before jupyterlite-sphinx's build (priority 500): the chapters' live copies."""
+    if exception is not None or app.builder.format != "html":
+        return
+    lookup = book_lookup(app)
+    for chapter in sorted((pathlib.Path(app.srcdir) / CHAPTERS).glob("*.ipynb")):
+        myst_plain.live_notebook(chapter, pathlib.Path(app.srcdir) / LITE_SOURCE / "notebooks"
+                                 / chapter.name, lookup)
 
 
 def drop_page_assets(app):
@@ -70,5 +126,6 @@ def setup(app):
         drop_page_assets(app)
         app.connect("config-inited", configure, priority=400)
         app.connect("html-page-context", live_link)
+        app.connect("build-finished", write_live_notebooks, priority=400)
         app.add_css_file("live_code.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,13 +3,15 @@
 What runs in the browser is tested by ``test_live_browser.py`` and ``test_live_pyodide.py``;
 this checks, without a browser, that every chapter page offers its notebook live, that the
 JupyterLite settings keep the kernel off the network, that every file the Pyodide lock lists is
-in the site with the lock's sha256, that the shipped ``rnnlib`` wheel is the working tree's code,
+in the site with the lock's sha256, that the live notebooks carry the chapters' code without
+outputs and their Markdown without MyST markup (JupyterLite would show it raw), that the shipped ``rnnlib`` wheel is the working tree's code,
 and that the whole site stays under its size budget.
 """
 import hashlib
 import json
 import os
 import pathlib
+import re
 import urllib.parse
 import zipfile
 
@@ -52,8 +54,14 @@ def test_every_chapter_page_offers_its_notebook_live():
         assert urllib.parse.parse_qs(url.query) == {"path": [nb.name]}
         live = json.loads((LITE / "files" / nb.name).read_text(encoding="utf-8"))
         stored = json.loads(nb.read_text(encoding="utf-8"))
-        assert [c["source"] for c in live["cells"]] == [c["source"] for c in stored["cells"]], (
-            f"{nb.name}: the live copy's cells differ from the chapter's")
+        code = [[c["source"] for c in n["cells"] if c["cell_type"] == "code"]
+                for n in (live, stored)]
+        assert code[0] == code[1], f"{nb.name}: the live copy's code differs from the chapter's"
+        assert not any(c.get("outputs") for c in live["cells"]), f"{nb.name}: live outputs"
+        markdown = "\n".join("".join(c["source"]) for c in live["cells"]
+                             if c["cell_type"] == "markdown")
+        myst = re.findall(r"\{[a-z:\-]+\}`|^\([\w\-]+\)=|^`{3,}\{|\$\$ *\(", markdown, re.M)
+        assert not myst, f"{nb.name}: MyST markup left in the live copy: {myst[:5]}"
 
 
 def test_pages_that_are_not_chapters_have_no_live_link():

@@ -1,0 +1,64 @@
+"""tools/myst_plain.py: the live notebooks' Markdown, MyST written out as the book prints it."""
+import json
+import pathlib
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import myst_plain  # noqa: E402
+
+LOOKUP = myst_plain.Lookup(
+    equations={"lstm-eq-cell": "4.3"}, sections={"lstm-cell": "The cell"},
+    figures={"fig-lstm-adding": "Fig. 4.2"},
+    docs={"chapters/03_vanishing_gradients": "Vanishing and exploding gradients",
+          "bibliography": "Bibliography"},
+    citations={"hochreiter1997": ("Hochreiter and Schmidhuber", "1997"),
+               "cho2014": ("Cho et al.", "2014")})
+
+
+@pytest.mark.parametrize("myst, plain", [
+    ("as in {eq}`lstm-eq-cell`.", "as in (4.3)."),
+    ("see {ref}`lstm-cell` and {ref}`this part <lstm-cell>`", "see The cell and this part"),
+    ("{numref}`fig-lstm-adding` and {numref}`Figure %s <fig-lstm-adding>`",
+     "Fig. 4.2 and Figure 4.2"),
+    ("{doc}`03_vanishing_gradients`, {doc}`../bibliography`, {doc}`the list <../bibliography>`",
+     "Vanishing and exploding gradients, Bibliography, the list"),
+    ("LSTM {cite:p}`hochreiter1997,cho2014`", "LSTM (Hochreiter and Schmidhuber, 1997; Cho et al., 2014)"),
+    ("{cite:t}`hochreiter1997` showed", "Hochreiter and Schmidhuber (1997) showed"),
+    ("(lstm-cell)=\n## The cell", "## The cell"),
+    ("$$\nc_t = f_t c_{t-1}\n$$ (lstm-eq-cell)\n\nnext", "$$\nc_t = f_t c_{t-1}\n\\tag{4.3}\n$$\n\nnext"),
+])
+def test_references_become_what_the_book_prints(myst, plain):
+    assert myst_plain.plain_markdown(myst, LOOKUP) == plain
+
+
+def test_directives_become_bold_headings_and_code_fences_stay():
+    myst = ("```{exercise} Peepholes\n:label: lstm-ex-peep\n\nDerive it.\n```\n"
+            "```{solution-start} lstm-ex-peep\n:class: dropdown\n```\nIt is so.\n"
+            "```python\nx = 1\n```\n```{solution-end}\n```")
+    assert myst_plain.plain_markdown(myst, LOOKUP).split("\n") == [
+        "", "**Exercise: Peepholes**", "", "", "Derive it.",
+        "", "**Solution**", "", "It is so.",
+        "```python", "x = 1", "```", "", "*End of the solution.*", ""]
+
+
+def test_an_unknown_label_fails_loudly():
+    with pytest.raises(KeyError, match="no-such-label"):
+        myst_plain.plain_markdown("{eq}`no-such-label`", LOOKUP)
+
+
+def test_live_notebook_has_no_outputs_and_plain_markdown(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["(lstm-cell)=\n", "## The cell"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 3, "source": ["1 + 1"],
+         "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["2"]},
+                      "execution_count": 3, "metadata": {}}]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb))
+    myst_plain.live_notebook(tmp_path / "a.ipynb", tmp_path / "live" / "a.ipynb", LOOKUP)
+    live = json.loads((tmp_path / "live" / "a.ipynb").read_text())
+    assert live["cells"][0]["source"] == ["## The cell"]
+    assert live["cells"][1]["source"] == ["1 + 1"]
+    assert live["cells"][1]["outputs"] == [] and live["cells"][1]["execution_count"] is None
