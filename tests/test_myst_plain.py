@@ -15,20 +15,31 @@ LOOKUP = myst_plain.Lookup(
     docs={"chapters/03_vanishing_gradients": "Vanishing and exploding gradients",
           "bibliography": "Bibliography"},
     citations={"hochreiter1997": ("Hochreiter and Schmidhuber", "1997"),
-               "cho2014": ("Cho et al.", "2014")})
+               "cho2014": ("Cho et al.", "2014")},
+    exercises={"lstm-ex-peep": "Exercise 4.1"})
 
 
 @pytest.mark.parametrize("myst, plain", [
     ("as in {eq}`lstm-eq-cell`.", "as in (4.3)."),
-    ("see {ref}`lstm-cell` and {ref}`this part <lstm-cell>`", "see The cell and this part"),
+    ("see {ref}`lstm-cell` and {ref}`this part <lstm-cell>`",
+     "see *The cell* and *this part*"),
     ("{numref}`fig-lstm-adding` and {numref}`Figure %s <fig-lstm-adding>`",
      "Fig. 4.2 and Figure 4.2"),
-    ("{doc}`03_vanishing_gradients`, {doc}`../bibliography`, {doc}`the list <../bibliography>`",
-     "Vanishing and exploding gradients, Bibliography, the list"),
-    ("LSTM {cite:p}`hochreiter1997,cho2014`", "LSTM (Hochreiter and Schmidhuber, 1997; Cho et al., 2014)"),
-    ("{cite:t}`hochreiter1997` showed", "Hochreiter and Schmidhuber (1997) showed"),
+    ("{doc}`03_vanishing_gradients`, {doc}`../bibliography`, {doc}`list <../bibliography>`",
+     "*Vanishing and exploding gradients*, *Bibliography*, *list*"),
+    ("LSTM {cite:p}`hochreiter1997,cho2014`",
+     "LSTM [Hochreiter and Schmidhuber, 1997, Cho et al., 2014]"),
+    ("{cite:t}`hochreiter1997` showed", "Hochreiter and Schmidhuber [1997] showed"),
     ("(lstm-cell)=\n## The cell", "## The cell"),
-    ("$$\nc_t = f_t c_{t-1}\n$$ (lstm-eq-cell)\n\nnext", "$$\nc_t = f_t c_{t-1}\n\\tag{4.3}\n$$\n\nnext"),
+    ("$$\nc_t = f_t c_{t-1}\n$$ (lstm-eq-cell)\n\nnext",
+     "$$\nc_t = f_t c_{t-1}\n\\tag{4.3}\n$$\n\nnext"),
+    # an unlabelled display before a labelled one, and a bracket right after an opening $$
+    ("$$ a $$ and $$ (a+b)^2 $$ (lstm-eq-cell)",
+     "$$ a $$ and $$ (a+b)^2 \\tag{4.3}\n$$"),
+    # code is left alone: inline spans and fenced blocks
+    ("write `{eq}`x`` to cite", "write `{eq}`x`` to cite"),
+    ("```python\n(not-a-label)=\n{eq}`nope`\n```\n{eq}`lstm-eq-cell`",
+     "```python\n(not-a-label)=\n{eq}`nope`\n```\n(4.3)"),
 ])
 def test_references_become_what_the_book_prints(myst, plain):
     assert myst_plain.plain_markdown(myst, LOOKUP) == plain
@@ -39,14 +50,24 @@ def test_directives_become_bold_headings_and_code_fences_stay():
             "```{solution-start} lstm-ex-peep\n:class: dropdown\n```\nIt is so.\n"
             "```python\nx = 1\n```\n```{solution-end}\n```")
     assert myst_plain.plain_markdown(myst, LOOKUP).split("\n") == [
-        "", "**Exercise: Peepholes**", "", "", "Derive it.",
+        "", "**Exercise 4.1 (Peepholes)**", "", "", "Derive it.",
         "", "**Solution**", "", "It is so.",
         "```python", "x = 1", "```", "", "*End of the solution.*", ""]
 
 
-def test_an_unknown_label_fails_loudly():
-    with pytest.raises(KeyError, match="no-such-label"):
-        myst_plain.plain_markdown("{eq}`no-such-label`", LOOKUP)
+def test_colon_fences_are_directives_too():
+    assert myst_plain.plain_markdown(":::{note}\nMind it.\n:::", LOOKUP).split("\n") == [
+        "", "**Note.**", "", "Mind it."]
+
+
+@pytest.mark.parametrize("myst, message", [
+    ("{eq}`no-such-label`", "equation label 'no-such-label' is not known"),
+    ("{cite:p}`nobody2020`", "citation key 'nobody2020' is not known"),
+    ("```{figure} a.png\n```", r"directive \{figure\} has no plain form"),
+])
+def test_what_cannot_be_written_out_fails_loudly(myst, message):
+    with pytest.raises(myst_plain.MystError, match=message):
+        myst_plain.plain_markdown(myst, LOOKUP)
 
 
 def test_live_notebook_has_no_outputs_and_plain_markdown(tmp_path):
@@ -54,8 +75,13 @@ def test_live_notebook_has_no_outputs_and_plain_markdown(tmp_path):
         {"cell_type": "markdown", "metadata": {}, "source": ["(lstm-cell)=\n", "## The cell"]},
         {"cell_type": "code", "metadata": {}, "execution_count": 3, "source": ["1 + 1"],
          "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["2"]},
-                      "execution_count": 3, "metadata": {}}]}],
+                      "execution_count": 3, "metadata": {}}]},
+        {"cell_type": "markdown", "metadata": {}, "source": ["{eq}`unknown`"]}],
         "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb))
+    with pytest.raises(myst_plain.MystError, match=r"a\.ipynb, cell 2: equation label"):
+        myst_plain.live_notebook(tmp_path / "a.ipynb", tmp_path / "live" / "a.ipynb", LOOKUP)
+    nb["cells"].pop()
     (tmp_path / "a.ipynb").write_text(json.dumps(nb))
     myst_plain.live_notebook(tmp_path / "a.ipynb", tmp_path / "live" / "a.ipynb", LOOKUP)
     live = json.loads((tmp_path / "live" / "a.ipynb").read_text())

@@ -3,10 +3,13 @@
 JupyterLite renders Markdown as Jupyter does, without MyST: a reference such as
 ``{eq}`lstm-eq-cell``` or a label line ``(lstm-intro)=`` would show as raw markup.  The live copy
 of a chapter therefore gets each such construct written out as the book prints it: an equation
-reference as its number ``(4.9)``, with ``\\tag{4.9}`` on the equation itself; a section
-reference as the section's title; a figure reference as ``Fig. 4.2``; a citation as
-``(Hochreiter and Schmidhuber, 1997)``; an exercise as a bold heading.  The numbers and titles
-come from the book's own build (``Lookup``), so they are the ones the page beside it shows.
+reference as its number ``(4.9)``, with ``\\tag{4.9}`` on the equation itself; a figure reference
+as ``Fig. 4.2``; a section or page reference as its title in italics (the book prints a link); a
+citation as ``[Hochreiter and Schmidhuber, 1997]``; an exercise as ``**Exercise 4.1 (Title)**``.
+The numbers and titles come from the book's own build (``Lookup``), so they are the ones the page
+beside it shows.  Code (fenced blocks and inline spans) is left exactly as it is.  A label the
+build does not know, or a directive with no plain form here, stops the build with a message that
+names the chapter and the cell, rather than leave raw markup in a live notebook.
 """
 import dataclasses
 import json
@@ -14,10 +17,17 @@ import posixpath
 import re
 
 ROLE = re.compile(r"\{(eq|ref|numref|doc|cite:p|cite:t)\}`([^`]*)`")
-LABEL_LINE = re.compile(r"^\([\w\-:.]+\)=[ \t]*\n?", re.M)
-EQ_LABEL = re.compile(r"\$\$[ \t]*\(([\w\-:.]+)\)")
-FENCE = re.compile(r"^(`{3,}|:{3,})\s*(\{([\w\-]+)\})?\s*(.*)$")
+ROLE_OR_CODE = re.compile(ROLE.pattern + r"|(`+)(?:.+?)\3", re.S)   # inline code is kept
+LABEL_LINE = re.compile(r"^\([\w\-:.]+\)=[ \t]*(\n|$)", re.M)
+# $$ ... $$ (label): the label after a closing $$ (the maths between contains no $$)
+EQ_LABEL = re.compile(r"\$\$((?:(?!\$\$).)*)\$\$[ \t]*\(([\w\-:.]+)\)", re.S)
+FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})\s*(\{([\w\-]+)\})?\s*(.*)$")
 OPTION = re.compile(r"^:[\w\-]+:")
+DIRECTIVES = ("exercise", "solution-start", "solution-end", "note", "admonition")
+
+
+class MystError(ValueError):
+    pass
 
 
 @dataclasses.dataclass
@@ -26,8 +36,9 @@ class Lookup:
     equations: dict      # label -> "4.9"
     sections: dict       # label -> section title
     figures: dict        # label -> "Fig. 4.2"
-    docs: dict           # document path as written, e.g. "03_vanishing_gradients" -> title
+    docs: dict           # document name, e.g. "chapters/03_vanishing_gradients" -> title
     citations: dict      # bibtex key -> (authors as printed, year)
+    exercises: dict = dataclasses.field(default_factory=dict)   # label -> "Exercise 4.1"
     folder: str = "chapters"   # where the notebooks are: {doc} targets are relative to it
 
 
@@ -37,89 +48,117 @@ def _target(text):
     return (m.group(1), m.group(2)) if m else (None, text.strip())
 
 
+def _known(table, key, what):
+    if key not in table:
+        raise MystError(f"{what} {key!r} is not known to the book's build")
+    return table[key]
+
+
 def _cite(keys, lookup, textual):
-    parts = []
-    for key in (k.strip() for k in keys.split(",")):
-        authors, year = lookup.citations[key]
-        parts.append(f"{authors} ({year})" if textual else f"{authors}, {year}")
-    return "; ".join(parts) if textual else "(" + "; ".join(parts) + ")"
+    cited = [_known(lookup.citations, k.strip(), "citation key") for k in keys.split(",")]
+    if textual:
+        return ", ".join(f"{authors} [{year}]" for authors, year in cited)
+    return "[" + ", ".join(f"{authors}, {year}" for authors, year in cited) + "]"
 
 
-def _role(m, lookup):
-    role, text = m.group(1), m.group(2)
-    if role == "cite:p":
-        return _cite(text, lookup, textual=False)
-    if role == "cite:t":
-        return _cite(text, lookup, textual=True)
+def _role(role, text, lookup):
+    if role in ("cite:p", "cite:t"):
+        return _cite(text, lookup, textual=role == "cite:t")
     title, target = _target(text)
     if role == "eq":
-        return f"({lookup.equations[target]})"
+        return f"({_known(lookup.equations, target, 'equation label')})"
     if role == "numref":
-        number = lookup.figures[target]
-        return title.replace("%s", number.split()[-1]) if title else number
+        number = _known(lookup.figures, target, "figure label")
+        if not title:
+            return number
+        return title.replace("%s", number.split()[-1]).replace("{number}", number.split()[-1])
     if role == "doc":
         doc = posixpath.normpath(posixpath.join(lookup.folder, target.removesuffix(".ipynb")))
-        return title or lookup.docs[doc]
-    return title or lookup.sections[target]
+        return f"*{title or _known(lookup.docs, doc.lstrip('/'), 'page')}*"
+    return f"*{title or _known(lookup.sections, target, 'section label')}*"
 
 
-def _directive(name, argument):
+def _prose(text, lookup):
+    """References and labels in Markdown that is not code."""
+    text = EQ_LABEL.sub(lambda m: f"$${m.group(1)}\\tag{{"
+                        f"{_known(lookup.equations, m.group(2), 'equation label')}}}\n$$", text)
+    text = LABEL_LINE.sub("", text)
+    return ROLE_OR_CODE.sub(lambda m: _role(m.group(1), m.group(2), lookup) if m.group(1)
+                            else m.group(0), text)
+
+
+def _directive(name, argument, options, lookup):
     if name == "exercise":
-        return f"**Exercise: {argument}**" if argument else "**Exercise**"
+        number = lookup.exercises.get(options.get("label"), "Exercise")
+        return f"**{number} ({argument})**" if argument else f"**{number}**"
     if name == "solution-start":
         return "**Solution**"
     if name == "solution-end":
         return "*End of the solution.*"
     if name == "note":
         return "**Note.**" + (f" {argument}" if argument else "")
-    return f"**{argument}**" if argument else ""       # admonition and the rest
-
-
-def _directives(text):
-    """Fenced MyST directives -> their heading in bold; code fences are left as they are."""
-    out, stack, options = [], [], False      # stack: (fence, is_directive) of open blocks
-    for line in text.split("\n"):
-        if options:
-            if OPTION.match(line):
-                continue                     # :label: and :class: lines of a directive
-            options = False
-        m = FENCE.match(line)
-        if m and stack and m.group(1) == stack[-1][0] and not m.group(2) \
-                and not m.group(4).strip():
-            if not stack.pop()[1]:
-                out.append(line)             # the end of a code fence
-            continue
-        if m and stack and not stack[-1][1]:
-            out.append(line)                 # inside a code fence everything is code
-            continue
-        if m and m.group(2):
-            stack.append((m.group(1), True))
-            out += ["", _directive(m.group(3), m.group(4).strip()), ""]   # a paragraph
-            options = True
-            continue
-        if m:
-            stack.append((m.group(1), False))
-        out.append(line)
-    return "\n".join(out)
+    return f"**{argument}**"                          # admonition
 
 
 def plain_markdown(text, lookup):
     """One Markdown cell's MyST ``text`` as plain Jupyter Markdown."""
-    text = EQ_LABEL.sub(lambda m: f"\\tag{{{lookup.equations[m.group(1)]}}}\n$$", text)
-    text = LABEL_LINE.sub("", text)
-    text = ROLE.sub(lambda m: _role(m, lookup), text)
-    return _directives(text)
+    out, prose, stack = [], [], []      # stack: (fence, is_directive) of the open blocks
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = FENCE.match(line)
+        if m and stack and m.group(1) == stack[-1][0] and not m.group(2) \
+                and not m.group(4).strip():
+            if not stack.pop()[1]:
+                out.append(line)                   # the end of a code fence, kept
+            i += 1
+            continue
+        if stack and not stack[-1][1]:
+            out.append(line)                       # inside a code fence: code, kept
+            i += 1
+            continue
+        if m and (m.group(2) or m.group(1)[0] in "`~"):
+            if prose:
+                out.append(_prose("\n".join(prose), lookup))
+                prose = []
+            if not m.group(2):                     # a code fence opens
+                stack.append((m.group(1), False))
+                out.append(line)
+                i += 1
+                continue
+            name = m.group(3)
+            if name not in DIRECTIVES:
+                raise MystError(f"directive {{{name}}} has no plain form in tools/myst_plain.py")
+            options = {}
+            i += 1
+            while i < len(lines) and OPTION.match(lines[i]):
+                key, _, value = lines[i][1:].partition(":")
+                options[key] = value.strip()
+                i += 1
+            stack.append((m.group(1), True))
+            out += ["", _directive(name, _prose(m.group(4).strip(), lookup), options, lookup),
+                    ""]
+            continue
+        prose.append(line)
+        i += 1
+    if prose:
+        out.append(_prose("\n".join(prose), lookup))
+    return "\n".join(out)
 
 
 def live_notebook(source, dest, lookup):
     """Write the live copy of chapter ``source``: its code cells without stored outputs (the
     page beside it shows those), its Markdown as plain Jupyter Markdown."""
     nb = json.loads(source.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
+    for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         elif cell["cell_type"] == "markdown":
-            text = plain_markdown("".join(cell["source"]), lookup)
+            try:
+                text = plain_markdown("".join(cell["source"]), lookup)
+            except MystError as e:
+                raise MystError(f"{source.name}, cell {i}: {e}") from None
             cell["source"] = text.splitlines(keepends=True)
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -26,8 +26,7 @@ from pybtex.database import parse_file
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import myst_plain  # noqa: E402
 
-LITE_SOURCE = "_build/lite_dir"       # written by tools/live_assets.py
-CONTENT_DIR = "_build/lite_contents"  # jupyterlite_sphinx's staging folder (emptied each build)
+LITE_SOURCE = "_build/lite_dir"       # written by tools/live_assets.py (`make book`)
 CHAPTERS = "chapters"
 ABOUT_PAGE, ABOUT_ANCHOR = "running", "live-code"   # running.md's section on it
 FIRST_DOWNLOAD_MB = 40   # to the first result, measured by tests/site/test_live_browser.py
@@ -45,8 +44,11 @@ def configure(app, config):
                            "the site without live code")
     config.jupyterlite_dir = str(source)
     config.jupyterlite_config = str(source / "jupyter_lite_config.json")
-    config.jupyterlite_contents = [f"{LITE_SOURCE}/notebooks/*.ipynb"]
-    config.jupyterlite_content_dir = CONTENT_DIR
+    # Written per build, next to its output (so that two builds into different folders do not
+    # share them): the live notebooks, and jupyterlite_sphinx's staging folder
+    work = pathlib.Path(app.outdir).parent
+    config.jupyterlite_contents = [str(work / "lite_notebooks" / "*.ipynb")]
+    config.jupyterlite_content_dir = os.path.relpath(work / "lite_contents", app.srcdir)
     config.jupyterlite_bind_ipynb_suffix = False   # myst-nb renders the notebooks
     config.jupyterlite_silence = True
     config.html_static_path.append(str(pathlib.Path(__file__).with_name("static")))
@@ -70,9 +72,12 @@ def live_link(app, pagename, templatename, context, doctree):
         context["body"] = body[:end + 5] + link + body[end + 5:]
 
 
-EQNO = re.compile(r'<span class="eqno">\(([^)<]+)\)<a class="headerlink" href="#equation-([^"]+)"')
-FIGURE = re.compile(r'<figure[^>]*\bid="([^"]+)"[^>]*>.*?<span class="caption-number">(.*?)\s*</span>',
-                    re.S)
+EQNO = re.compile(r'<span class="eqno">\(([^)<]+)\)<a class="headerlink" '
+                  r'href="#equation-([^"]+)"')
+FIGURE = re.compile(r'<figure[^>]*\bid="([^"]+)"[^>]*>(.*?)</figure>', re.S)
+CAPTION = re.compile(r'<span class="caption-number">(.*?)\s*</span>')
+EXERCISE = re.compile(r'<div class="exercise admonition" id="([^"]+)">\s*'
+                      r'<p class="admonition-title"><span class="caption-number">(.*?)\s*</span>')
 
 
 def citations(bib):
@@ -90,17 +95,22 @@ def citations(bib):
 def book_lookup(app):
     """What the build resolved, as the pages print it: equation and figure numbers (read off the
     chapters' HTML), section and page titles, citations."""
-    equations, figures = {}, {}
+    equations, figures, exercises = {}, {}, {}
     for page in (pathlib.Path(app.outdir) / CHAPTERS).glob("*.html"):
         html = page.read_text(encoding="utf-8")
         equations.update({label: number for number, label in EQNO.findall(html)})
-        figures.update(dict(FIGURE.findall(html)))
+        for label, body in FIGURE.findall(html):
+            caption = CAPTION.search(body)
+            if caption:
+                figures[label] = caption.group(1)
+        exercises.update(dict(EXERCISE.findall(html)))
     labels = app.env.domaindata["std"]["labels"]
     return myst_plain.Lookup(
         equations=equations, figures=figures,
         sections={label: sectname for label, (_, _, sectname) in labels.items()},
         docs={doc: title.astext() for doc, title in app.env.titles.items()},
-        citations=citations(pathlib.Path(app.srcdir) / "references.bib"), folder=CHAPTERS)
+        citations=citations(pathlib.Path(app.srcdir) / "references.bib"),
+        exercises=exercises, folder=CHAPTERS)
 
 
 def write_live_notebooks(app, exception):
@@ -109,7 +119,7 @@ def write_live_notebooks(app, exception):
         return
     lookup = book_lookup(app)
     for chapter in sorted((pathlib.Path(app.srcdir) / CHAPTERS).glob("*.ipynb")):
-        myst_plain.live_notebook(chapter, pathlib.Path(app.srcdir) / LITE_SOURCE / "notebooks"
+        myst_plain.live_notebook(chapter, pathlib.Path(app.outdir).parent / "lite_notebooks"
                                  / chapter.name, lookup)
 
 

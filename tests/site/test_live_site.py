@@ -2,14 +2,14 @@
 
 What runs in the browser is tested by ``test_live_browser.py`` and ``test_live_pyodide.py``;
 this checks, without a browser, that every chapter page offers its notebook live, that the
-JupyterLite settings keep the kernel off the network, that every file the Pyodide lock lists is
-in the site with the lock's sha256, that the live notebooks carry the chapters' code without
-outputs and their Markdown without MyST markup (JupyterLite would show it raw), that the shipped ``rnnlib`` wheel is the working tree's code,
-and that the whole site stays under its size budget.
+JupyterLite app has the extensions it needs and its kernel the site's Pyodide, that every file
+the Pyodide lock lists is in the site with the lock's sha256, that the live notebooks carry the
+chapters' code without outputs and their Markdown without MyST markup (JupyterLite would show
+it raw), that the shipped ``rnnlib`` wheel is the working tree's code, and that the whole site
+stays under its size budget.
 """
 import hashlib
 import json
-import os
 import pathlib
 import re
 import urllib.parse
@@ -23,10 +23,6 @@ SITE = ROOT / "_build" / "html"
 LITE = SITE / "lite"
 PYODIDE = LITE / "static" / "pyodide"
 SIZE_BUDGET_MB = 90
-
-pytestmark = pytest.mark.skipif(os.environ.get("LIVE") == "0",
-                                reason="LIVE=0: the site was built without live code")
-
 
 @pytest.fixture(scope="module", autouse=True)
 def built():
@@ -60,13 +56,23 @@ def test_every_chapter_page_offers_its_notebook_live():
         assert not any(c.get("outputs") for c in live["cells"]), f"{nb.name}: live outputs"
         markdown = "\n".join("".join(c["source"]) for c in live["cells"]
                              if c["cell_type"] == "markdown")
-        myst = re.findall(r"\{[a-z:\-]+\}`|^\([\w\-]+\)=|^`{3,}\{|\$\$ *\(", markdown, re.M)
+        myst = re.findall(r"\{[a-z:\-]+\}`|^\([\w\-]+\)=|^(?:`{3,}|:{3,}|~{3,})\{|"
+                          r"\$\$ *\([\w\-]+\) *$|^:(?:label|class|name):", markdown, re.M)
         assert not myst, f"{nb.name}: MyST markup left in the live copy: {myst[:5]}"
 
 
 def test_pages_that_are_not_chapters_have_no_live_link():
     for page in SITE.glob("*.html"):
         assert not live_links(page), f"{page.name} has a live-code link"
+
+
+def test_the_jupyterlite_app_has_exactly_the_extensions_it_needs():
+    """The federated extensions come from what is installed in .venv (pinned in
+    requirements.txt): the widget manager, the Pyodide kernel and the code colours, no more."""
+    config = json.loads((LITE / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    names = sorted(e["name"] for e in config["federated_extensions"])
+    assert names == ["@jupyter-widgets/jupyterlab-manager",
+                     "@jupyterlite/pyodide-kernel-extension", "jupyterlab_pygments"], names
 
 
 def test_the_kernel_uses_the_sites_pyodide_and_never_pypi():
