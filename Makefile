@@ -111,13 +111,18 @@ bench: setup
 	$(BIN)/python benchmarks/bptt_time.py
 	$(BIN)/python benchmarks/bench_charlm.py
 
-# Headless Chromium for the browser check and the PDF, poppler-utils to join and read PDFs,
-# Node.js for Pyodide outside the browser (Debian's packages).
+# Headless Chromium for the browser check and the PDF, poppler-utils to join and read PDFs
+# (Debian's packages); Node.js 20 or later with npm (for playwright-core and Pyodide in Node),
+# which Debian 12's nodejs (18, no npm) is not, so it is checked, not installed.
 browser:
-	@{ command -v chromium && command -v pdfunite && command -v node; } >/dev/null || { \
+	@{ command -v chromium && command -v pdfunite; } >/dev/null || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils nodejs; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null \
+	  && command -v npm >/dev/null || { echo "make test needs Node.js 20 or later with npm," \
+	  "found node $$(node --version 2>/dev/null || echo none), npm $$(npm --version 2>/dev/null \
+	  || echo none): install it (nodejs.org, or nvm)" >&2; exit 1; }
 
 clean:
 	rm -rf _build .pytest_cache tests/live_browser/node_modules

@@ -35,7 +35,7 @@ def view_as(a, shape):
     """
     v = a.reshape(shape)
     if not np.may_share_memory(v, a):
-        raise ValueError(f"view_as: an array of shape {a.shape} and strides {a.strides} "
-                         f"cannot be viewed as {shape} without a copy")
+        raise RuntimeError(f"view_as (an rnnlib bug): an array of shape {a.shape} and strides "
+                           f"{a.strides} cannot be viewed as {shape} without a copy")
     return v
 

@@ -6,10 +6,13 @@
 set -euo pipefail
 dest=${1:-vendor}
 MATHJAX=mathjax@3.2.2
+MATHJAX_SHA256=1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09   # the npm tarball
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ( cd "$tmp" && npm pack --silent "$MATHJAX" >/dev/null )
+echo "$MATHJAX_SHA256  $(ls "$tmp"/mathjax-*.tgz)" | sha256sum --check --quiet || {
+  echo "vendor.sh: $MATHJAX's tarball does not have the pinned sha256 $MATHJAX_SHA256" >&2; exit 1; }
 rm -rf "$dest" && mkdir -p "$dest/mathjax"
 # MathJax: the one combined file the site loads (Sphinx's default, tex-mml-chtml.js) and the
 # component folders it loads from on demand; the other combined files (15 MB) are never used.

@@ -45,6 +45,7 @@ EXCLUDE = {
     "test_publishing.py": "reads .github/, .ci/, README.md, binder/; needs PyYAML",
     "test_execution_report.py": "loads tools/execution_report.py (build tooling)",
     "test_live_assets.py": "tests tools/live_assets.py (build tooling)",
+    "test_myst_plain.py": "tests tools/myst_plain.py (build tooling)",
 }
 # Single tests that cannot run in Pyodide.
 DESELECT = {
