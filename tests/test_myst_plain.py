@@ -70,6 +70,41 @@ def test_what_cannot_be_written_out_fails_loudly(myst, message):
         myst_plain.plain_markdown(myst, LOOKUP)
 
 
+def test_footnotes_become_numbers_in_order_of_first_use():
+    lookup = myst_plain.Lookup(**{**LOOKUP.__dict__, "footnotes": myst_plain.footnote_numbers(
+        ["A claim.[^b] And one[^a].", "[^a]: The first note.\n[^b]: The second."])})
+    assert myst_plain.plain_markdown("A claim.[^b] And one[^a].", lookup) == (
+        "A claim.<sup>1</sup> And one<sup>2</sup>.")
+    assert myst_plain.plain_markdown("[^a]: The first note.", lookup) == (
+        "<sup>2</sup> The first note.")
+
+
+def test_live_notebook_collapses_solutions_and_keeps_captions(tmp_path):
+    def md(text):
+        return {"cell_type": "markdown", "id": text[:5], "metadata": {}, "source": [text]}
+    nb = {"cells": [
+        md("# Title"),
+        md("```{exercise} Peepholes\n:label: lstm-ex-peep\n\nDerive it.\n```\n"
+           "```{solution-start} lstm-ex-peep\n:class: dropdown\n```\nIt is so."),
+        {"cell_type": "code", "id": "code1", "metadata": {"mystnb": {"figure": {
+            "name": "fig-lstm-adding", "caption": "Loss, as in {eq}`lstm-eq-cell`."}}},
+         "execution_count": 1, "outputs": [], "source": ["plot()"]},
+        md("```{solution-end}\n```\nAfter the solution."),
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb))
+    myst_plain.live_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", LOOKUP, banner="Hi")
+    cells = json.loads((tmp_path / "b.ipynb").read_text())["cells"]
+    shown = [("".join(c["source"]), c["metadata"].get("jupyter", {}).get("source_hidden", False))
+             for c in cells]
+    assert shown == [
+        ("# Title", False), ("Hi", False), ("**Exercise 4.1 (Peepholes)**\n\n\nDerive it.", False),
+        ("**Solution** (collapsed: click the bar at the left of the cell below to show it)",
+         False),
+        ("It is so.", True), ("plot()", True), ("*Fig. 4.2.* Loss, as in (4.3).", True),
+        ("After the solution.", False)]
+    assert len({c["id"] for c in cells}) == len(cells)
+
+
 def test_live_notebook_has_no_outputs_and_plain_markdown(tmp_path):
     nb = {"cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["(lstm-cell)=\n", "## The cell"]},

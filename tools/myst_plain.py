@@ -18,6 +18,7 @@ import re
 
 ROLE = re.compile(r"\{(eq|ref|numref|doc|cite:p|cite:t)\}`([^`]*)`")
 ROLE_OR_CODE = re.compile(ROLE.pattern + r"|(`+)(?:.+?)\3", re.S)   # inline code is kept
+FOOTNOTE = re.compile(r"\[\^([\w\-]+)\](:?)")
 LABEL_LINE = re.compile(r"^\([\w\-:.]+\)=[ \t]*(\n|$)", re.M)
 # $$ ... $$ (label): the label after a closing $$ (the maths between contains no $$)
 EQ_LABEL = re.compile(r"\$\$((?:(?!\$\$).)*)\$\$[ \t]*\(([\w\-:.]+)\)", re.S)
@@ -39,6 +40,8 @@ class Lookup:
     docs: dict           # document name, e.g. "chapters/03_vanishing_gradients" -> title
     citations: dict      # bibtex key -> (authors as printed, year)
     exercises: dict = dataclasses.field(default_factory=dict)   # label -> "Exercise 4.1"
+    section_numbers: dict = dataclasses.field(default_factory=dict)   # label -> "4.2"
+    footnotes: dict = dataclasses.field(default_factory=dict)   # label -> 1, 2, ... (per notebook)
     folder: str = "chapters"   # where the notebooks are: {doc} targets are relative to it
 
 
@@ -75,7 +78,25 @@ def _role(role, text, lookup):
     if role == "doc":
         doc = posixpath.normpath(posixpath.join(lookup.folder, target.removesuffix(".ipynb")))
         return f"*{title or _known(lookup.docs, doc.lstrip('/'), 'page')}*"
-    return f"*{title or _known(lookup.sections, target, 'section label')}*"
+    if title:
+        return f"*{title}*"
+    name = _known(lookup.sections, target, "section label")
+    number = lookup.section_numbers.get(target)
+    return f"section {number}, *{name}*" if number else f"*{name}*"
+
+
+def _footnote(m, lookup):
+    """``[^x]`` -> a superscript number; ``[^x]:`` at a definition -> the number, then its text."""
+    return f"<sup>{_known(lookup.footnotes, m.group(1), 'footnote')}</sup>"
+
+
+def footnote_numbers(texts):
+    """Footnote label -> number, in the order the labels first appear in ``texts``."""
+    numbers = {}
+    for text in texts:
+        for m in FOOTNOTE.finditer(text):
+            numbers.setdefault(m.group(1), len(numbers) + 1)
+    return numbers
 
 
 def _prose(text, lookup):
@@ -83,6 +104,7 @@ def _prose(text, lookup):
     text = EQ_LABEL.sub(lambda m: f"$${m.group(1)}\\tag{{"
                         f"{_known(lookup.equations, m.group(2), 'equation label')}}}\n$$", text)
     text = LABEL_LINE.sub("", text)
+    text = FOOTNOTE.sub(lambda m: _footnote(m, lookup), text)
     return ROLE_OR_CODE.sub(lambda m: _role(m.group(1), m.group(2), lookup) if m.group(1)
                             else m.group(0), text)
 
@@ -147,18 +169,75 @@ def plain_markdown(text, lookup):
     return "\n".join(out)
 
 
-def live_notebook(source, dest, lookup):
-    """Write the live copy of chapter ``source``: its code cells without stored outputs (the
-    page beside it shows those), its Markdown as plain Jupyter Markdown."""
+SOLUTION_START, SOLUTION_END = "**Solution**", "*End of the solution.*"   # _directive's
+SOLUTION_MARK = re.compile(re.escape(SOLUTION_START) + "|" + re.escape(SOLUTION_END))
+
+
+def _markdown_cell(text, cell_id, **metadata):
+    return {"cell_type": "markdown", "id": cell_id, "metadata": metadata,
+            "source": text.splitlines(keepends=True)}
+
+
+def _hide(cell):
+    cell.setdefault("metadata", {}).setdefault("jupyter", {})["source_hidden"] = True
+    if cell["cell_type"] == "code":
+        cell["metadata"]["jupyter"]["outputs_hidden"] = True
+
+
+def live_notebook(source, dest, lookup, banner=None):
+    """Write the live copy of chapter ``source``.
+
+    Its code cells have no stored outputs (the page beside it shows those); its Markdown is
+    plain Jupyter Markdown; ``banner`` (Markdown: how to use the live copy) comes after the
+    title; each captioned figure gets its caption below the cell that draws it; and solutions
+    are collapsed, as the page has them, behind a visible "Solution" line."""
     nb = json.loads(source.read_text(encoding="utf-8"))
+    lookup = dataclasses.replace(lookup, footnotes=footnote_numbers(
+        "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"))
+    cells, in_solution = [], False
     for i, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-        elif cell["cell_type"] == "markdown":
-            try:
-                text = plain_markdown("".join(cell["source"]), lookup)
-            except MystError as e:
-                raise MystError(f"{source.name}, cell {i}: {e}") from None
-            cell["source"] = text.splitlines(keepends=True)
+        cid = cell.get("id", f"cell-{i}")
+        if cell["cell_type"] != "markdown":
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+            if in_solution:
+                _hide(cell)
+            cells.append(cell)
+            figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
+            if figure.get("caption"):
+                number = lookup.figures.get(figure.get("name"), "Figure")
+                caption = plain_markdown(figure["caption"], lookup)
+                cells.append(_markdown_cell(f"*{number}.* {caption}", f"{cid}-caption"))
+                if in_solution:
+                    _hide(cells[-1])
+            continue
+        try:
+            text = plain_markdown("".join(cell["source"]), lookup)
+        except MystError as e:
+            raise MystError(f"{source.name}, cell {i}: {e}") from None
+        # split at the solution markers: the solution's own text is collapsed
+        pieces, pos = [], 0
+        for m in SOLUTION_MARK.finditer(text):
+            pieces += [text[pos:m.start()], m.group(0)]
+            pos = m.end()
+        pieces.append(text[pos:])
+        for k, piece in enumerate(pieces):
+            if piece == SOLUTION_START:
+                cells.append(_markdown_cell(
+                    "**Solution** (collapsed: click the bar at the left of the cell below to "
+                    "show it)", f"{cid}-solution"))
+                in_solution = True
+            elif piece == SOLUTION_END:
+                in_solution = False
+            elif piece.strip():
+                new = dict(cell, id=cid if k == 0 else f"{cid}-{k}",
+                           metadata=dict(cell.get("metadata", {})),
+                           source=piece.strip("\n").splitlines(keepends=True))
+                if in_solution:
+                    _hide(new)
+                cells.append(new)
+        if i == 0 and banner:
+            cells.append(_markdown_cell(banner, "live-banner"))
+    nb["cells"] = cells
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -16,6 +16,7 @@ With live code on (``make book``; ``LIVE=0 make book`` turns it off) this extens
   and JavaScript of its iframe directives, which the course does not use): the site makes no
   request to another host, and a page without live code loads nothing of it.
 """
+import json
 import os
 import pathlib
 import re
@@ -76,6 +77,9 @@ EQNO = re.compile(r'<span class="eqno">\(([^)<]+)\)<a class="headerlink" '
                   r'href="#equation-([^"]+)"')
 FIGURE = re.compile(r'<figure[^>]*\bid="([^"]+)"[^>]*>(.*?)</figure>', re.S)
 CAPTION = re.compile(r'<span class="caption-number">(.*?)\s*</span>')
+SECTION = re.compile(r'<section id="([^"]+)"[^>]*>\s*((?:<span id="[^"]+"></span>)*)\s*<h\d>'
+                     r'<span class="section-number">([\d.]+?)\.? </span>')
+SPAN_ID = re.compile(r'<span id="([^"]+)"></span>')
 EXERCISE = re.compile(r'<div class="exercise admonition" id="([^"]+)">\s*'
                       r'<p class="admonition-title"><span class="caption-number">(.*?)\s*</span>')
 
@@ -95,7 +99,7 @@ def citations(bib):
 def book_lookup(app):
     """What the build resolved, as the pages print it: equation and figure numbers (read off the
     chapters' HTML), section and page titles, citations."""
-    equations, figures, exercises = {}, {}, {}
+    equations, figures, exercises, sections = {}, {}, {}, {}
     for page in (pathlib.Path(app.outdir) / CHAPTERS).glob("*.html"):
         html = page.read_text(encoding="utf-8")
         equations.update({label: number for number, label in EQNO.findall(html)})
@@ -104,13 +108,50 @@ def book_lookup(app):
             if caption:
                 figures[label] = caption.group(1)
         exercises.update(dict(EXERCISE.findall(html)))
+        for section_id, spans, number in SECTION.findall(html):
+            for label in [section_id, *SPAN_ID.findall(spans)]:
+                sections[label] = number
     labels = app.env.domaindata["std"]["labels"]
     return myst_plain.Lookup(
         equations=equations, figures=figures,
         sections={label: sectname for label, (_, _, sectname) in labels.items()},
         docs={doc: title.astext() for doc, title in app.env.titles.items()},
         citations=citations(pathlib.Path(app.srcdir) / "references.bib"),
-        exercises=exercises, folder=CHAPTERS)
+        exercises=exercises, section_numbers=sections, folder=CHAPTERS)
+
+
+TIMINGS = "benchmarks/results/live_chapters.json"   # benchmarks/live_chapters.py
+CHAPTER_NUMBER = re.compile(r'<h1><span class="section-number">(\d+)\. </span>')
+
+
+def timing_sentence(stem, srcdir):
+    """How long running the chapter took in Pyodide, as measured by benchmarks/live_chapters.py
+    (empty if it was not measured)."""
+    path = pathlib.Path(srcdir) / TIMINGS
+    entry = json.loads(path.read_text()).get(stem) if path.exists() else None
+    if not entry or "pyodide" not in entry:
+        return ""
+    live, native = entry["pyodide"], entry.get("native", {})
+    here = f" ({native['wall_s']:.0f} s in the course's own Python)" if "wall_s" in native else ""
+    if live.get("runs_fully"):
+        took = live["wall_s"]
+        took = f"{took:.0f} s" if took < 120 else f"{took / 60:.0f} min"
+        return f"Running the whole chapter took {took} in Pyodide when it was measured{here}."
+    return entry.get("live_note", "")
+
+
+def banner(number, stem, srcdir):
+    return (
+        f"> **This is the live copy of chapter {number}**, running in your browser (Python 3.12 "
+        "on Pyodide, with `rnnlib`). It opens without outputs, which the chapter's page shows: "
+        "run the cells in order from the top (*Run → Run All Cells*, or Shift+Enter cell by "
+        "cell); a cell that uses a name from an earlier one fails until that one has run. The "
+        "first `import` takes about 10 s, and the first figure may print \"Matplotlib is "
+        f"building the font cache\". {timing_sentence(stem, srcdir)}\n>\n"
+        "> Your edits are kept in this browser only: save with Ctrl+S (there is an autosave "
+        "too). To get the site's version back, open *File → Open...*, right-click this notebook "
+        "and choose *Delete*; *Revert Notebook to Checkpoint* only goes back to your own last "
+        "save.\n")
 
 
 def write_live_notebooks(app, exception):
@@ -118,9 +159,12 @@ def write_live_notebooks(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     lookup = book_lookup(app)
+    out = pathlib.Path(app.outdir)
     for chapter in sorted((pathlib.Path(app.srcdir) / CHAPTERS).glob("*.ipynb")):
-        myst_plain.live_notebook(chapter, pathlib.Path(app.outdir).parent / "lite_notebooks"
-                                 / chapter.name, lookup)
+        html = (out / CHAPTERS / (chapter.stem + ".html")).read_text(encoding="utf-8")
+        number = CHAPTER_NUMBER.search(html).group(1)
+        myst_plain.live_notebook(chapter, out.parent / "lite_notebooks" / chapter.name, lookup,
+                                 banner=banner(number, chapter.stem, app.srcdir))
 
 
 def drop_page_assets(app):

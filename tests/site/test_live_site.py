@@ -57,7 +57,7 @@ def test_every_chapter_page_offers_its_notebook_live():
         markdown = "\n".join("".join(c["source"]) for c in live["cells"]
                              if c["cell_type"] == "markdown")
         myst = re.findall(r"\{[a-z:\-]+\}`|^\([\w\-]+\)=|^(?:`{3,}|:{3,}|~{3,})\{|"
-                          r"\$\$ *\([\w\-]+\) *$|^:(?:label|class|name):", markdown, re.M)
+                          r"\$\$ *\([\w\-]+\) *$|^:(?:label|class|name):|\[\^", markdown, re.M)
         assert not myst, f"{nb.name}: MyST markup left in the live copy: {myst[:5]}"
 
 
