@@ -1,19 +1,30 @@
 // Drive headless Debian Chromium through the site's live code (JupyterLite + Pyodide).
 //
 // Usage: node live_check.mjs '<json config>'   (tests/site/test_live_browser.py runs it)
-// Config: {base, chapter, first, second, screenshot, chromium}: base is the local server
-// (http://127.0.0.1:PORT), chapter a page path under it, first/second the code of the cell
-// before and after the edit, screenshot a PNG path, chromium the browser's executable.
+// Config: {base, chapter, first, second, widget, widgetFirst, widgetSecond, screenshot,
+// chromium}: base is the local server (http://127.0.0.1:PORT), chapter a page path under it,
+// first/second the code of the cell before and after the edit, widget the code of a cell that
+// shows an ipywidgets slider, widgetFirst/widgetSecond regular expressions (source text) its
+// output must match before and after the slider is moved one step right (a click on its
+// track), screenshot a PNG path, chromium the browser's executable.
 // It refuses every request that is not to base and records it, opens the chapter, follows
 // its "Run this chapter live" link (a new tab), waits for the Pyodide kernel, inserts a code
-// cell at the top, runs it, edits and reruns it, saves, reloads, then deletes the saved copy
-// in JupyterLite's file browser and reopens the chapter. It asserts nothing: it prints one
-// JSON report on stdout (what it saw, times, refused requests, console errors), and the
-// Python test judges it. A step that fails ends the run with {error, step} in the report.
+// cell at the top, runs it, edits and reruns it, runs the widget cell below it and moves its
+// slider, saves, reloads, then deletes the saved copy in JupyterLite's file browser and
+// reopens the chapter. It asserts nothing: it prints one JSON report on stdout (what it saw,
+// times, refused requests, console messages, page errors), and the Python test judges it.
+// A step that fails ends the run with {error, step} in the report.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+
+// playwright-core 1.64 needs Node.js 20 (the Python test checks this too, before running it).
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 20) {
+  process.stderr.write(`Node.js 20 or later is needed, found ${process.version}\n`);
+  process.exit(2);
+}
+const { chromium } = await import('playwright-core');
 
 const cfg = JSON.parse(process.argv[2]);
 const origin = new URL(cfg.base).origin;
@@ -91,12 +102,23 @@ async function waitForKernel(page, timeoutMs) {
                   + JSON.stringify(seen));
 }
 
-// Wait until the first cell's prompt shows execution count n, then return its output text.
-async function waitForRun(page, n, timeoutMs) {
+// Wait until cell i's prompt shows execution count n, then return its output text.
+async function waitForRun(page, n, timeoutMs, i = 0) {
   await page.waitForFunction(
-    ([sel, want]) => document.querySelector(`${sel} .jp-InputPrompt`)?.textContent.trim() === want,
-    [cellSel, `[${n}]:`], { timeout: timeoutMs, polling: 100 });
-  return page.locator(cellSel).first().locator('.jp-OutputArea-output').allInnerTexts();
+    ([sel, k, want]) => document.querySelectorAll(sel)[k]?.querySelector('.jp-InputPrompt')
+      ?.textContent.trim() === want,
+    [cellSel, i, `[${n}]:`], { timeout: timeoutMs, polling: 100 });
+  return page.locator(cellSel).nth(i).locator('.jp-OutputArea-output').allInnerTexts();
+}
+
+// Wait until the output of cell i matches the regular expression re; return its text.
+async function waitForOutput(page, i, re, timeoutMs) {
+  const handle = await page.waitForFunction(([sel, k, source]) => {
+    const text = document.querySelectorAll(sel)[k]?.querySelector('.jp-Cell-outputArea')
+      ?.innerText;
+    return text && new RegExp(source, 'm').test(text) ? text : false;
+  }, [cellSel, i, re], { timeout: timeoutMs, polling: 100 });
+  return handle.jsonValue();
 }
 
 // The saved copy of a notebook in the browser's storage (IndexedDB "JupyterLite Storage",
@@ -137,6 +159,7 @@ try {
   const link = page.getByRole('link', { name: /Run this chapter live/ });
   report.link = { href: await link.getAttribute('href'),
                   target: await link.getAttribute('target') };
+  report.linkNote = await page.locator('.live-code-note').first().innerText();
 
   begin('follow the live link');
   report.clickAt = Date.now();
@@ -153,6 +176,8 @@ try {
   report.title = await live.title();
   report.firstCellOnOpen = await firstCell(live);
   report.serviceWorker = await live.evaluate(() => !!navigator.serviceWorker?.controller);
+  report.kernelName = await live.locator('.jp-KernelName').first().innerText({ timeout: 5000 })
+    .catch(() => null);
 
   begin('insert and run a cell');
   const cells = live.locator(cellSel);
@@ -178,6 +203,39 @@ try {
   await live.keyboard.press('Shift+Enter');
   report.secondOutput = await waitForRun(live, 2, 60000);
   report.secondRunSeconds = (Date.now() - t2) / 1000;
+
+  begin('run a widget cell and move its slider');
+  await top.click({ position: { x: 5, y: 5 } });    // select the first cell again
+  await live.keyboard.press('Escape');               // command mode
+  await live.keyboard.press('b');                    // insert a code cell below it
+  await live.keyboard.press('Enter');
+  await live.keyboard.insertText(cfg.widget);
+  const t3 = Date.now();
+  await live.keyboard.press('Shift+Enter');
+  await waitForRun(live, 3, 60000, 1);
+  const widgetCell = cells.nth(1);
+  report.widgetOutput = await waitForOutput(live, 1, cfg.widgetFirst, 30000)
+    .catch(async () => (await widgetCell.locator('.jp-Cell-outputArea').innerText()));
+  report.widgetRunSeconds = (Date.now() - t3) / 1000;
+  const handle = widgetCell.locator('.widget-slider .noUi-handle');
+  report.sliderShown = await handle.count() === 1;
+  report.readoutBefore = await widgetCell.locator('.widget-readout').first().innerText()
+    .catch(() => null);
+  if (report.sliderShown) {
+    // One step right: a click on the track where the next value sits. (ArrowRight on the
+    // focused handle does not move it: the notebook takes the focus back to its active cell.)
+    const [min, max, now] = await Promise.all(['aria-valuemin', 'aria-valuemax',
+      'aria-valuenow'].map(async (a) => Number(await handle.getAttribute(a))));
+    const track = await widgetCell.locator('.widget-slider .noUi-base').boundingBox();
+    report.sliderClick = { min, max, from: now, to: now + 1 };
+    const t4 = Date.now();
+    await live.mouse.click(track.x + track.width * (now + 1 - min) / (max - min),
+                           track.y + track.height / 2);
+    report.widgetOutputAfter = await waitForOutput(live, 1, cfg.widgetSecond, 30000)
+      .catch(async () => (await widgetCell.locator('.jp-Cell-outputArea').innerText()));
+    report.sliderSeconds = (Date.now() - t4) / 1000;
+    report.readoutAfter = await widgetCell.locator('.widget-readout').first().innerText();
+  }
   if (cfg.screenshot) await live.screenshot({ path: cfg.screenshot });
 
   begin('save and reload');
