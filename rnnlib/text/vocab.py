@@ -10,7 +10,9 @@ class CharVocab:
     """Map characters to integer ids and back.
 
     ``CharVocab(text)`` uses the sorted set of characters of ``text``.
-    ``encode(s)`` -> int64 array ``(len(s),)``; ``decode(ids)`` -> str;
+    ``encode(s)`` -> ``np.intp`` array ``(len(s),)`` (the platform's index type: int64 here,
+    int32 in the browser's 32-bit WebAssembly, where ``np.bincount`` of ids needs it);
+    ``decode(ids)`` -> str;
     ``one_hot(ids)`` -> ``ids.shape + (size,)``; ``size`` = number of characters.
     """
 
@@ -33,11 +35,11 @@ class CharVocab:
         return f"CharVocab(size={self.size})"
 
     def encode(self, s):
-        """Ids of the characters of ``s``: int64 array ``(len(s),)``."""
+        """Ids of the characters of ``s``: ``np.intp`` array ``(len(s),)``."""
         if not isinstance(s, str):
             raise TypeError(f"s: expected a str, got {type(s).__name__}")
         try:
-            return np.array([self.stoi[c] for c in s], dtype=np.int64)
+            return np.array([self.stoi[c] for c in s], dtype=np.intp)
         except KeyError as e:
             raise ValueError(f"s: expected characters of the vocabulary, got {e.args[0]!r} "
                              f"which is not in it") from None
