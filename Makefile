@@ -50,6 +50,7 @@ book: setup vendor
 	$(BIN)/python tools/execution_report.py
 	if [ "$(LIVE)" != 0 ]; then PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tools/live_assets.py _build/lite_dir; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	touch _build/html/.nojekyll   # served as is by a gh-pages branch too (no Jekyll: _static/ stays)
 
 # Three stages; each runs even if an earlier one failed, and the last line says what passed.
 # PYTEST_ARGS=... goes to both pytest runs (e.g. PYTEST_ARGS=-vv for nbval's full diff).

@@ -18,7 +18,7 @@ The live copies of the chapters are written by ``tools/sphinx_live_code.py`` at 
 book's build (``tools/myst_plain.py``), since they take equation numbers and titles from it.
 
 Downloads are cached outside the repository (``$XDG_CACHE_HOME/rnn-executable/live``, default
-``~/.cache``) and re-verified on every build; about 90 MB are fetched once per machine.  The
+``~/.cache``) and re-verified on every build; 83 MB are fetched once per machine.  The
 written ``pyodide-lock.json`` is the official one cut down to the packages shipped, plus entries
 for ``rnnlib``, ``ipywidgets`` and ``comm``, so that ``import rnnlib`` in a live cell loads it
 (the kernel loads every package of the lock that a cell imports).

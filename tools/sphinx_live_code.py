@@ -137,7 +137,13 @@ def timing_sentence(stem, srcdir):
         took = live["wall_s"]
         took = f"{took:.0f} s" if took < 120 else f"{took / 60:.0f} min"
         return f"Running the whole chapter took {took} in Pyodide when it was measured{here}."
-    return entry.get("live_note", "")
+    if live.get("timed_out"):
+        return (f"**This chapter is slow in the browser:** when it was measured, only "
+                f"{live['cells_run']} of its {live['code_cells']} code cells had run after "
+                f"{live['wall_s'] / 60:.0f} min in Pyodide{here}. Its long training runs are the "
+                "slow part: to try one here, lower its number of updates, and expect numbers "
+                "other than the page's; for the whole chapter use Colab or a clone.")
+    return ""
 
 
 def banner(number, stem, srcdir):
