@@ -10,7 +10,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 import myst_plain  # noqa: E402
 
 LOOKUP = myst_plain.Lookup(
-    equations={"lstm-eq-cell": "4.3"}, sections={"lstm-cell": "The cell"},
+    equations={"lstm-eq-cell": "4.3"},
+    sections={"lstm-cell": "The cell", "lstm-cell-n": "The cell"},
+    section_numbers={"lstm-cell-n": "4.2"},
     figures={"fig-lstm-adding": "Fig. 4.2"},
     docs={"chapters/03_vanishing_gradients": "Vanishing and exploding gradients",
           "bibliography": "Bibliography"},
@@ -23,6 +25,9 @@ LOOKUP = myst_plain.Lookup(
     ("as in {eq}`lstm-eq-cell`.", "as in (4.3)."),
     ("see {ref}`lstm-cell` and {ref}`this part <lstm-cell>`",
      "see *The cell* and *this part*"),
+    ("{ref}`lstm-cell-n` ended. And {ref}`lstm-cell-n`.",
+     "Section 4.2, *The cell* ended. And section 4.2, *The cell*."),
+    ("as in {ref}`lstm-cell-n`", "as in section 4.2, *The cell*"),
     ("{numref}`fig-lstm-adding` and {numref}`Figure %s <fig-lstm-adding>`",
      "Fig. 4.2 and Figure 4.2"),
     ("{doc}`03_vanishing_gradients`, {doc}`../bibliography`, {doc}`list <../bibliography>`",
@@ -83,7 +88,7 @@ def test_live_notebook_collapses_solutions_and_keeps_captions(tmp_path):
     def md(text):
         return {"cell_type": "markdown", "id": text[:5], "metadata": {}, "source": [text]}
     nb = {"cells": [
-        md("# Title"),
+        md("# Title\nIntro."),
         md("```{exercise} Peepholes\n:label: lstm-ex-peep\n\nDerive it.\n```\n"
            "```{solution-start} lstm-ex-peep\n:class: dropdown\n```\nIt is so."),
         {"cell_type": "code", "id": "code1", "metadata": {"mystnb": {"figure": {
@@ -97,7 +102,7 @@ def test_live_notebook_collapses_solutions_and_keeps_captions(tmp_path):
     shown = [("".join(c["source"]), c["metadata"].get("jupyter", {}).get("source_hidden", False))
              for c in cells]
     assert shown == [
-        ("# Title", False), ("Hi", False), ("**Exercise 4.1 (Peepholes)**\n\n\nDerive it.", False),
+        ("# Title\n", False), ("Hi", False), ("Intro.", False), ("**Exercise 4.1 (Peepholes)**\n\n\nDerive it.", False),
         ("**Solution** (collapsed: click the bar at the left of the cell below to show it)",
          False),
         ("It is so.", True), ("plot()", True), ("*Fig. 4.2.* Loss, as in (4.3).", True),

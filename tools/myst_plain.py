@@ -24,6 +24,7 @@ LABEL_LINE = re.compile(r"^\([\w\-:.]+\)=[ \t]*(\n|$)", re.M)
 EQ_LABEL = re.compile(r"\$\$((?:(?!\$\$).)*)\$\$[ \t]*\(([\w\-:.]+)\)", re.S)
 FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})\s*(\{([\w\-]+)\})?\s*(.*)$")
 OPTION = re.compile(r"^:[\w\-]+:")
+SENTENCE_SECTION = re.compile(r"(\A|\n\n|[.!?:]\s+)section(?= \d)")
 DIRECTIVES = ("exercise", "solution-start", "solution-end", "note", "admonition")
 
 
@@ -105,8 +106,10 @@ def _prose(text, lookup):
                         f"{_known(lookup.equations, m.group(2), 'equation label')}}}\n$$", text)
     text = LABEL_LINE.sub("", text)
     text = FOOTNOTE.sub(lambda m: _footnote(m, lookup), text)
-    return ROLE_OR_CODE.sub(lambda m: _role(m.group(1), m.group(2), lookup) if m.group(1)
+    text = ROLE_OR_CODE.sub(lambda m: _role(m.group(1), m.group(2), lookup) if m.group(1)
                             else m.group(0), text)
+    # a section reference that starts a sentence: "Section 2.9, *Title* ended with ..."
+    return SENTENCE_SECTION.sub(lambda m: m.group(1) + "Section", text)
 
 
 def _directive(name, argument, options, lookup):
@@ -236,8 +239,13 @@ def live_notebook(source, dest, lookup, banner=None):
                 if in_solution:
                     _hide(new)
                 cells.append(new)
-        if i == 0 and banner:
+        if i == 0 and banner:             # right under the title
+            title = cells[-1]["source"][:1]
+            rest = "".join(cells[-1]["source"][1:]).strip("\n")
+            cells[-1]["source"] = title
             cells.append(_markdown_cell(banner, "live-banner"))
+            if rest:
+                cells.append(_markdown_cell(rest, f"{cid}-intro"))
     nb["cells"] = cells
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
