@@ -102,7 +102,8 @@ def test_live_notebook_collapses_solutions_and_keeps_captions(tmp_path):
     shown = [("".join(c["source"]), c["metadata"].get("jupyter", {}).get("source_hidden", False))
              for c in cells]
     assert shown == [
-        ("# Title\n", False), ("Hi", False), ("Intro.", False), ("**Exercise 4.1 (Peepholes)**\n\n\nDerive it.", False),
+        ("# Title\n", False), ("Hi", False), ("Intro.", False),
+        ("**Exercise 4.1 (Peepholes)**\n\n\nDerive it.", False),
         ("**Solution** (collapsed: click the bar at the left of the cell below to show it)",
          False),
         ("It is so.", True), ("plot()", True), ("*Fig. 4.2.* Loss, as in (4.3).", True),

@@ -5,12 +5,11 @@ the course's repository, ``repository.url`` in ``_config.yml`` (the one place th
 the launch buttons read it too).  In the course's own environment ``rnnlib`` is installed, so
 the cell does nothing and prints nothing, and nbval compares nothing; in the browser (the
 site's live code, Pyodide, ``sys.platform == "emscripten"``) it does nothing either, since
-the site's Pyodide lock lists ``rnnlib`` and the kernel loads it when a cell imports it.  It first sets one BLAS
-thread (unless the environment already sets a number), before NumPy is imported, so that a
-reader's run reproduces the stored numbers (``make`` sets the same).  It is tagged
-``remove-cell``: the website leaves it out (a reader there runs nothing); a downloaded or
-launched notebook has it.  ``make execute`` runs
-this first, so a changed URL reaches every notebook; the hygiene tests check it did.
+the site's Pyodide lock lists ``rnnlib`` and the kernel loads it when a cell imports it.
+It first sets one BLAS thread (unless the environment already sets a number), before NumPy
+is imported, so that a reader's run reproduces the stored numbers (``make`` sets the same).
+It is tagged ``remove-cell``: the website leaves it out (a reader there runs nothing); a
+downloaded or launched notebook has it.  ``make execute`` runs this first, so a changed URL reaches every notebook; the hygiene tests check it did.
 """
 import json
 import pathlib

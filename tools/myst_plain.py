@@ -122,7 +122,7 @@ def _directive(name, argument, options, lookup):
         return "*End of the solution.*"
     if name == "note":
         return "**Note.**" + (f" {argument}" if argument else "")
-    return f"**{argument}**"                          # admonition
+    return f"**{argument}**" if argument else ""      # admonition
 
 
 def plain_markdown(text, lookup):

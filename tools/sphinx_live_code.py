@@ -147,12 +147,14 @@ def timing_sentence(stem, srcdir):
 
 
 def banner(number, stem, srcdir):
+    lock = pathlib.Path(srcdir) / LITE_SOURCE / "static" / "pyodide" / "pyodide-lock.json"
+    python = json.loads(lock.read_text())["info"]["python"]      # the Python the site ships
     return (
-        f"> **This is the live copy of chapter {number}**, running in your browser (Python 3.12 "
-        "on Pyodide, with `rnnlib`). It opens without outputs, which the chapter's page shows: "
-        "run the cells in order from the top (*Run → Run All Cells*, or Shift+Enter cell by "
-        "cell); a cell that uses a name from an earlier one fails until that one has run. The "
-        "first `import` takes about 10 s, and the first figure may print \"Matplotlib is "
+        f"> **This is the live copy of chapter {number}**, running in your browser (Python "
+        f"{python} on Pyodide, with `rnnlib`). It opens without outputs, which the chapter's "
+        "page shows: run the cells in order from the top (*Run → Run All Cells*, or "
+        "Shift+Enter cell by cell); a cell that uses a name from an earlier one fails until "
+        "that one has run. The first `import` takes about 10 s, and the first figure may print \"Matplotlib is "
         f"building the font cache\". {timing_sentence(stem, srcdir)}\n>\n"
         "> Your edits are kept in this browser only: save with Ctrl+S (there is an autosave "
         "too). To get the site's version back, open *File → Open...*, right-click this notebook "
