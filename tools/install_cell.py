@@ -9,7 +9,8 @@ the site's Pyodide lock lists ``rnnlib`` and the kernel loads it when a cell imp
 It first sets one BLAS thread (unless the environment already sets a number), before NumPy
 is imported, so that a reader's run reproduces the stored numbers (``make`` sets the same).
 It is tagged ``remove-cell``: the website leaves it out (a reader there runs nothing); a
-downloaded or launched notebook has it.  ``make execute`` runs this first, so a changed URL reaches every notebook; the hygiene tests check it did.
+downloaded or launched notebook has it.  ``make execute`` runs this first, so a changed URL
+reaches every notebook; the hygiene tests check it did.
 """
 import json
 import pathlib
